@@ -1,0 +1,13 @@
+# tseq_warnings: an INTERFACE target every tseq target links for its warning and sanitizer flags.
+add_library(tseq_warnings INTERFACE)
+target_compile_options(tseq_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
+  -Woverloaded-virtual -Wconversion -Wsign-conversion -Wnull-dereference -Wimplicit-fallthrough)
+if(TSEQ_WERROR)
+  target_compile_options(tseq_warnings INTERFACE -Werror)
+endif()
+if(TSEQ_SANITIZE)
+  target_compile_options(tseq_warnings INTERFACE
+    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(tseq_warnings INTERFACE -fsanitize=address,undefined)
+endif()

@@ -1,0 +1,37 @@
+// FakeProcessRunner: a ProcessRunner for tests that starts nothing. Each call is recorded; the
+// answer comes from the first rule whose program name (arguments[0]) matches, else a default.
+// Thread-safe.
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "platform/process_runner.h"
+
+namespace tseq {
+
+class FakeProcessRunner : public ProcessRunner {
+ public:
+  // Calls whose arguments[0] equals `program` get `outcome` (or `status` for the Status overload).
+  void When(std::string program, ProcessOutcome outcome);
+  void WhenFailsToStart(std::string program, Status status);
+  // The answer for programs no rule names; by default exit code 0, no output.
+  void SetDefault(ProcessOutcome outcome);
+
+  Result<ProcessOutcome> Run(const ProcessRequest& request) override;
+
+  std::vector<ProcessRequest> calls() const;
+
+ private:
+  struct Rule {
+    std::string program;
+    Result<ProcessOutcome> answer;
+  };
+  mutable std::mutex mutex_;
+  std::vector<Rule> rules_;
+  ProcessOutcome default_outcome_;
+  std::vector<ProcessRequest> calls_;
+};
+
+}  // namespace tseq

@@ -1,0 +1,46 @@
+// MemoryFilesystem: an in-memory Filesystem for tests. Paths must be absolute; "." and ".."
+// components are normalised lexically. Supports regular files, directories and symlinks (followed
+// by Stat/ReadFile/ListDirectory under kFollow, up to 40 hops, like Linux). Thread-safe (one
+// mutex). Times come from SetModified or default to the epoch.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "platform/filesystem.h"
+
+namespace tseq {
+
+class MemoryFilesystem : public Filesystem {
+ public:
+  Result<FileInfo> Stat(const std::string& path, SymlinkPolicy policy) const override;
+  Result<std::string> ReadFile(const std::string& path) const override;
+  Result<std::string> ReadSymlink(const std::string& path) const override;
+  Result<std::vector<std::string>> ListDirectory(const std::string& path) const override;
+  Status CreateDirectories(const std::string& path, mode_t mode) override;
+  Status WriteFileAtomically(const std::string& path, std::string_view contents,
+                             mode_t mode) override;
+  Status Remove(const std::string& path) override;
+  Status Rename(const std::string& from, const std::string& to) override;
+
+  // Test set-up helpers; parents are created as needed.
+  void AddFile(const std::string& path, std::string_view contents, mode_t mode = 0644);
+  void AddSymlink(const std::string& path, const std::string& target);
+  void SetModified(const std::string& path, std::chrono::system_clock::time_point modified);
+
+ private:
+  struct Entry {
+    FileType type = FileType::kRegular;
+    std::string contents;  // file data, or symlink target
+    mode_t mode = 0644;
+    std::chrono::system_clock::time_point modified;
+  };
+  // REQUIRES: mutex_ held. Resolves symlinks in every component; the final one per `policy`.
+  Result<std::string> ResolveLocked(const std::string& path, SymlinkPolicy policy) const;
+
+  mutable std::mutex mutex_;
+  std::map<std::string, Entry> entries_;  // normalised absolute path -> entry; "/" always present
+};
+
+}  // namespace tseq
