@@ -198,17 +198,28 @@ Result<std::chrono::milliseconds> ParseDuration(std::string_view text) {
       i += 2;
     } else if (i < text.size()) {
       switch (text[i]) {
-        case 's': unit = 1000; break;
-        case 'm': unit = 60'000; break;
-        case 'h': unit = 3'600'000; break;
-        case 'd': unit = 86'400'000; break;
-        default: return invalid();
+        case 's':
+          unit = 1000;
+          break;
+        case 'm':
+          unit = 60'000;
+          break;
+        case 'h':
+          unit = 3'600'000;
+          break;
+        case 'd':
+          unit = 86'400'000;
+          break;
+        default:
+          return invalid();
       }
       ++i;
     } else {
       return invalid();
     }
     total += amount * unit;
+    // Enough repeated components would wrap the total; cap it as bare seconds are capped.
+    if (total > 100ULL * 365 * 24 * 3600 * 1000) return invalid();
   }
   return std::chrono::milliseconds(total);
 }

@@ -1,8 +1,8 @@
 // Evaluating conditions (SPEC §3) against the environment and the machine root.
 //
 // Each evaluation gives the result and a human explanation naming the leaf that decided it, e.g.
-// "variable OSDStateStorePath exists: false (not set)" or "file /etc/os-release exists: true". A
-// leaf that cannot be evaluated (a bad timestamp after expansion, a command that does not start)
+// "variable OSDStateStorePath exists is false (not set)" or "file /etc/os-release exists is true".
+// A leaf that cannot be evaluated (a bad timestamp after expansion, a command that does not start)
 // is false, and its explanation says why. Evaluation reads the machine and may run the command of
 // a `command:` leaf; it writes nothing. Not thread-safe (runs commands through the runner).
 #pragma once
@@ -27,13 +27,13 @@ struct ConditionEnvironment {
 
 struct ConditionTraceLine {
   int depth = 0;
-  std::string text;  // "variable X equals 'a': true (value 'a')"
+  std::string text;  // "variable X equals 'a' is true (value is 'a')"
   bool result = false;
 };
 
 struct ConditionOutcome {
   bool result = false;
-  // The deciding leaf and why, e.g. "variable Mode equals 'Advanced' is false (value 'Simple')".
+  // The deciding leaf and why, e.g. "variable Mode equals 'Advanced' is false (value is 'Simple')".
   std::string explanation;
   SourceLocation deciding_location;
   // Every node evaluated, in order, for the log. Secret values are masked.
@@ -44,7 +44,8 @@ ConditionOutcome EvaluateCondition(const Condition& condition,
                                    const ConditionEnvironment& environment);
 
 // Compares two dotted versions part by part, numerically where both parts are numbers
-// ("12.10" > "12.9"), else as text. Negative, zero or positive.
+// ("12.10" > "12.9"), else as text. Negative, zero or positive. The one definition lives with the
+// version constraints of `os` leaves (sequences/version_constraint.h), which declares it too.
 int CompareVersions(std::string_view a, std::string_view b);
 
 }  // namespace tseq

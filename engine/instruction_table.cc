@@ -17,18 +17,18 @@ void Flatten(const std::vector<SequenceNode>& nodes, int depth, int parent,
     instruction.path = parent_path.empty() ? node.name : parent_path + " / " + node.name;
     if (!node.is_group()) {
       instruction.step = registry.Find(node.type);
+      // The loader checked types and ran each step's Validate() against the same registry;
+      // reaching here means the caller loaded with another catalog.
       if (instruction.step == nullptr) {
-        // The loader checks types against the same registry; reaching here means the caller
-        // loaded with another catalog.
         diagnostics.AddError(node.location, "unknown step type '" + node.type + "'");
-      } else {
-        instruction.step->Validate(node, diagnostics);
       }
     }
-    instructions.push_back(instruction);
+    // Kept by value: `instructions` grows (and may move its elements) while the children are
+    // flattened, so a reference to this instruction's path would dangle.
+    const std::string path = instruction.path;
+    instructions.push_back(std::move(instruction));
     if (node.is_group()) {
-      Flatten(node.children, depth + 1, index, instructions[static_cast<size_t>(index)].path,
-              registry, instructions, diagnostics);
+      Flatten(node.children, depth + 1, index, path, registry, instructions, diagnostics);
     }
     instructions[static_cast<size_t>(index)].end = static_cast<int>(instructions.size());
   }

@@ -3,8 +3,9 @@
 // Every step and every group start is one instruction, in document order; the pointer
 // (_SMSTSNextInstructionPointer) is an index into this table. A group's instruction knows where
 // the group ends, so a skipped or failed group can be jumped over. Binding happens here: every
-// step's type is looked up in the registry and its Validate() runs, so a table exists only for a
-// sequence that is valid as a whole. The table points into the Sequence, which it keeps alive.
+// step's type is looked up in the registry (whose Validate() the loader already ran), so a table
+// exists only for a sequence that is valid as a whole. The table points into the Sequence, which it
+// keeps alive.
 #pragma once
 
 #include <string>
@@ -20,9 +21,9 @@ namespace tseq {
 struct Instruction {
   const SequenceNode* node = nullptr;
   const Step* step = nullptr;  // steps only
-  int depth = 0;  // 0 = top level
-  int parent = -1;  // index of the enclosing group's instruction, -1 at top level
-  int end = 0;  // groups: index one past the group's last instruction; steps: index + 1
+  int depth = 0;               // 0 = top level
+  int parent = -1;             // index of the enclosing group's instruction, -1 at top level
+  int end = 0;       // groups: index one past the group's last instruction; steps: index + 1
   std::string path;  // "Group A / Step 1", for messages
 };
 

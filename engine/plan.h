@@ -33,11 +33,14 @@ const char* PlanDecisionName(PlanDecision decision);
 struct PlanEntry {
   int pointer = 0;
   PlanDecision decision = PlanDecision::kRun;
-  std::string reason;  // why skipped/disabled; the deciding leaf for conditions
+  std::string reason;              // why skipped/disabled; the deciding leaf for conditions
   SourceLocation reason_location;  // the deciding leaf's location
   std::vector<ConditionTraceLine> condition_trace;
   std::vector<DeclaredOutput> outputs;  // values already masked when secret
   bool reboot_after = false;  // the step requests a reboot; resume continues at pointer + 1
+  // Things the run would trip over that the plan assumes away, e.g. a declared output the step
+  // could not set ("variable '_X' is read-only"). Secrets masked.
+  std::vector<std::string> warnings;
 };
 
 struct Plan {
@@ -48,9 +51,9 @@ struct Plan {
 };
 
 struct PlanOptions {
-  std::string machine_name;  // _SMSTSMachineName
-  std::string log_directory;  // for _SMSTSLogPath
-  bool offline = false;  // _SMSTSInWinPE
+  std::string machine_name;   // _SMSTSMachineName
+  std::string log_directory;  // --log-dir; _SMSTSLogPath is its SMSTSLog folder (unset if empty)
+  bool offline = false;       // _SMSTSInWinPE
 };
 
 // Initialises the engine's built-in variables in `variables` for `table` (shared with the runner):
@@ -58,7 +61,12 @@ struct PlanOptions {
 void InitializeBuiltinVariables(const InstructionTable& table, const PlanOptions& options,
                                 VariableStore& variables);
 
-// `variables` holds the initial environment (sequence, --vars-file, --var); it is copied.
+// `variables` holds the initial environment (sequence, --vars-file, --var); it is copied, and the
+// built-ins are initialised in the copy. Each instruction sets _SMSTSCurrentActionName and
+// _SMSTSNextInstructionPointer before it is decided, as the runner does. Steps that would run
+// apply their declared outputs (secret ones as secret) and set the _SMSTSLastAction* variables
+// (succeeded, exit code 0); a step whose DryRunEffects ask for a reboot, or after which
+// SMSTSRebootRequested is set (the plan clears it, as the engine does), ends a boot segment.
 Plan BuildPlan(const InstructionTable& table, VariableStore variables, const PlanOptions& options,
                const MachineRoot& machine_root, ProcessRunner& process_runner, const Clock& clock);
 

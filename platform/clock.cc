@@ -1,5 +1,7 @@
 #include "platform/clock.h"
 
+#include <thread>
+
 namespace tseq {
 namespace {
 
@@ -7,6 +9,9 @@ class SystemClock : public Clock {
  public:
   std::chrono::system_clock::time_point Now() const override {
     return std::chrono::system_clock::now();
+  }
+  void SleepFor(std::chrono::milliseconds duration) const override {
+    std::this_thread::sleep_for(duration);
   }
 };
 

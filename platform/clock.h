@@ -11,6 +11,8 @@ class Clock {
  public:
   virtual ~Clock() = default;
   virtual std::chrono::system_clock::time_point Now() const = 0;
+  // Waits `duration` (a retry delay). The fake clock only moves its time forward.
+  virtual void SleepFor(std::chrono::milliseconds duration) const = 0;
 };
 
 std::unique_ptr<Clock> NewSystemClock();
@@ -23,6 +25,10 @@ class FakeClock : public Clock {
     std::lock_guard lock(mutex_);
     return now_;
   }
+  void SleepFor(std::chrono::milliseconds duration) const override {
+    std::lock_guard lock(mutex_);
+    now_ += duration;
+  }
   void Set(std::chrono::system_clock::time_point now) {
     std::lock_guard lock(mutex_);
     now_ = now;
@@ -34,7 +40,7 @@ class FakeClock : public Clock {
 
  private:
   mutable std::mutex mutex_;
-  std::chrono::system_clock::time_point now_;
+  mutable std::chrono::system_clock::time_point now_;
 };
 
 }  // namespace tseq

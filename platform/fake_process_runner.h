@@ -1,5 +1,7 @@
 // FakeProcessRunner: a ProcessRunner for tests that starts nothing. Each call is recorded; the
 // answer comes from the first rule whose program name (arguments[0]) matches, else a default.
+// Like the real runner, a canned outcome's output is passed to on_output (in one chunk) and
+// trimmed to its last output_limit bytes.
 // Thread-safe.
 #pragma once
 

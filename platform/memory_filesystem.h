@@ -24,7 +24,8 @@ class MemoryFilesystem : public Filesystem {
   Status Remove(const std::string& path) override;
   Status Rename(const std::string& from, const std::string& to) override;
 
-  // Test set-up helpers; parents are created as needed.
+  // Test set-up helpers; parents are created as needed (mode 0755). A path that cannot be created
+  // (say, under a regular file) aborts the process with a message: set-up errors are bugs.
   void AddFile(const std::string& path, std::string_view contents, mode_t mode = 0644);
   void AddSymlink(const std::string& path, const std::string& target);
   void SetModified(const std::string& path, std::chrono::system_clock::time_point modified);
@@ -37,10 +38,17 @@ class MemoryFilesystem : public Filesystem {
     std::chrono::system_clock::time_point modified;
   };
   // REQUIRES: mutex_ held. Resolves symlinks in every component; the final one per `policy`.
+  // Errors carry only the reason ("No such file or directory"); callers add "cannot X 'PATH'".
+  // The final component may be missing; every earlier one exists and is a directory.
   Result<std::string> ResolveLocked(const std::string& path, SymlinkPolicy policy) const;
+  // REQUIRES: mutex_ held. The same contract as the public methods, without the lock.
+  Status CreateDirectoriesLocked(const std::string& path, mode_t mode);
+  Status PutLocked(const std::string& path, Entry entry);
 
   mutable std::mutex mutex_;
-  std::map<std::string, Entry> entries_;  // normalised absolute path -> entry; "/" always present
+  // Normalised absolute path -> entry; "/" always present.
+  std::map<std::string, Entry> entries_ = {
+      {"/", Entry{.type = FileType::kDirectory, .mode = 0755}}};
 };
 
 }  // namespace tseq

@@ -2,11 +2,11 @@
 //
 // The loader reports *every* problem it finds, not just the first, each as a Diagnostic with the
 // file, line and column of the offending node (see docs/sequence-format.md for the messages):
-// YAML syntax errors, unknown keys (with "did you mean" when close to a known one), missing required
-// keys, wrong value types, unknown step types, unknown or mistyped step properties (from the
-// StepCatalog), bad durations, malformed conditions and operators, read-only variables set by the
-// sequence, and a file that is not a sequence at all. References to unknown %NAME% variables are
-// warnings. Nothing outside the text is read.
+// YAML syntax errors, unknown keys (with "did you mean" when close to a known one), missing
+// required keys, wrong value types, unknown step types, unknown or mistyped step properties (from
+// the StepCatalog), bad durations, malformed conditions and operators, read-only variables set by
+// the sequence, and a file that is not a sequence at all. References to unknown %NAME% variables
+// are warnings. Nothing outside the text is read.
 #pragma once
 
 #include <string>

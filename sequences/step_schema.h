@@ -34,10 +34,10 @@ struct PropertySchema {
   // when the property has none. A variable of that name set before the step overrides the value.
   std::string action_variable;
   bool required = false;
-  bool secret = false;  // the value is masked wherever it would be shown
+  bool secret = false;                      // the value is masked wherever it would be shown
   std::vector<std::string> allowed_values;  // kEnum
-  std::optional<long long> minimum;  // kInteger
-  std::optional<long long> maximum;  // kInteger
+  std::optional<long long> minimum;         // kInteger
+  std::optional<long long> maximum;         // kInteger
 };
 
 // A variable a step sets when it runs, declared so `tseq plan` and `tseq check` know about it.
@@ -48,19 +48,27 @@ struct OutputSchema {
 };
 
 struct StepSchema {
-  std::string type;  // e.g. "CaptureUserState"
+  std::string type;         // e.g. "CaptureUserState"
   std::string description;  // one line
-  std::string category;  // "core", "userstate", "osd", "plugin"
+  std::string category;     // "core", "userstate", "osd", "plugin"
   std::vector<PropertySchema> properties;
   std::vector<OutputSchema> outputs;
 
   const PropertySchema* FindProperty(std::string_view name) const;
 };
 
+struct SequenceNode;
+class Diagnostics;
+
 // Where the sequence validator finds step types. Implemented by steps/StepRegistry.
 class StepCatalog {
  public:
   virtual ~StepCatalog() = default;
+  // Checks a step beyond its schema's property types (the step type's own rules, e.g. a command
+  // line that cannot be split), adding errors at the offending values. The loader calls it for
+  // every step whose type is known, even when the file has other errors, so that `tseq check`
+  // reports everything at once. Default: nothing.
+  virtual void ValidateStep(const SequenceNode& /*node*/, Diagnostics& /*diagnostics*/) const {}
   // The schema of `type` (exact, case-sensitive), or nullptr when unknown.
   virtual const StepSchema* FindStepSchema(std::string_view type) const = 0;
   // Every registered type name, sorted.

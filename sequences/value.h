@@ -17,8 +17,8 @@ struct Value {
   enum class Kind { kNull, kScalar, kList, kMap };
 
   Kind kind = Kind::kNull;
-  std::string scalar;  // kScalar: the text as written (quotes removed)
-  bool quoted = false;  // kScalar: written in quotes, so never a boolean or a number
+  std::string scalar;        // kScalar: the text as written (quotes removed)
+  bool quoted = false;       // kScalar: written in quotes, so never a boolean or a number
   std::vector<Value> items;  // kList
   std::vector<std::pair<std::string, Value>> entries;  // kMap, in file order, keys unique
   SourceLocation location;

@@ -26,6 +26,8 @@ class StepRegistry : public StepCatalog {
 
   const StepSchema* FindStepSchema(std::string_view type) const override;
   std::vector<std::string> StepTypeNames() const override;
+  // Runs the registered step's Validate().
+  void ValidateStep(const SequenceNode& node, Diagnostics& diagnostics) const override;
 
  private:
   std::map<std::string, std::unique_ptr<Step>, std::less<>> steps_;

@@ -33,8 +33,9 @@ constexpr std::array<std::string_view, 7> kControlNames = {
 };
 
 bool ContainsIgnoreCase(std::span<const std::string_view> names, std::string_view name) {
-  return std::any_of(names.begin(), names.end(),
-                     [name](std::string_view candidate) { return EqualsIgnoreCase(candidate, name); });
+  return std::any_of(names.begin(), names.end(), [name](std::string_view candidate) {
+    return EqualsIgnoreCase(candidate, name);
+  });
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// The names of the variables the engine itself sets or reads (SPEC §4, reference/configmgr.md §3.3).
-// `tseq check` uses them so that a reference such as %_SMSTSLogPath% is not reported as unknown.
+// The names of the variables the engine itself sets or reads (SPEC §4, reference/configmgr.md
+// §3.3). `tseq check` uses them so that a reference such as %_SMSTSLogPath% is not reported as
+// unknown.
 #pragma once
 
 #include <span>

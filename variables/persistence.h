@@ -5,6 +5,15 @@
 // a SecretSealer, base64). Secret values never appear in clear text in the output. Loading checks
 // the format name and version and every field, and reports anything wrong as Corruption naming the
 // field, never half-loading.
+//
+// Details: a plain value that is not valid UTF-8 (JSON strings must be) is stored base64-encoded
+// as "valueBase64" instead of "value". Sources are spelled as VariableSourceName gives them.
+// Errors read "state variables: entry N: ..." with N counting from 1, e.g.
+// "state variables: entry 3: missing 'name'" or
+// "state variables: unsupported version 2 (this tseq reads version 1)". Loading also refuses
+// unknown fields, duplicate names, empty values and a well-known secret name stored in clear; a
+// secret that does not unseal gives the sealer's Corruption with the entry as context. Entries
+// are restored with VariableAccess::kEngine, so read-only names come back too.
 #pragma once
 
 #include <memory>

@@ -1,7 +1,9 @@
 // VariableStore: the task sequence environment (ConfigMgr's TSEnvironment).
 //
 // Names are case-insensitive and keep the spelling they were first set with. A valid name is 1 to
-// 256 characters of letters, digits, '_' and '-', starting with a letter or '_'. Names that start
+// 256 characters of letters, digits, '_' and '-', starting with a letter or '_'; leading and
+// trailing whitespace around a name is ignored (" OSDStateStorePath " is OSDStateStorePath), as
+// ConfigMgr does, by Set, Get, Find, Contains, IsSecret and ValidateName. Names that start
 // with '_' are read-only: only the engine (VariableAccess::kEngine) may set them. Setting a
 // variable to "" deletes it. A value may be secret: secret values are masked as "********" by
 // MaskSecrets and ExpandVariables(kMask), and stay secret when a later Set does not say otherwise.
@@ -29,6 +31,8 @@ namespace tseq {
 // In increasing order of precedence.
 enum class VariableSource { kSequence = 0, kVarsFile = 1, kCommandLine = 2, kRuntime = 3 };
 const char* VariableSourceName(VariableSource source);  // "sequence", "vars-file", ...
+// The source named `name` (exactly as VariableSourceName spells it), or nullopt.
+std::optional<VariableSource> ParseVariableSource(std::string_view name);
 
 // Who is writing: sequences, steps and scripts may not set read-only names; the engine may.
 enum class VariableAccess { kSequence, kEngine };
@@ -56,6 +60,8 @@ class VariableStore {
   // Sets (or, for "", deletes) a variable. Fails with InvalidArgument naming an invalid name
   // ("invalid variable name 'a b': ...") and PermissionDenied for a read-only name written with
   // VariableAccess::kSequence ("variable '_SMSTSLogPath' is read-only").
+  // Deleting follows the same read-only and precedence rules as setting; deleting a variable that
+  // is not set reports kDeleted.
   Result<SetOutcome> Set(std::string_view name, std::string_view value, SetOptions options = {});
 
   // The value, or nullopt when unset.

@@ -1,0 +1,211 @@
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <random>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "platform/errno_status.h"
+#include "platform/file_descriptor.h"
+#include "platform/filesystem.h"
+
+namespace tseq {
+namespace {
+
+FileType ToFileType(mode_t mode) {
+  if (S_ISREG(mode)) return FileType::kRegular;
+  if (S_ISDIR(mode)) return FileType::kDirectory;
+  if (S_ISLNK(mode)) return FileType::kSymlink;
+  return FileType::kOther;
+}
+
+// Splits "DIR/NAME" into the directory ("." when there is none, "/" for top-level names).
+std::string ParentDirectory(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+std::string BaseName(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::string RandomSuffix() {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  char buffer[17];
+  std::snprintf(buffer, sizeof(buffer), "%016llx",
+                static_cast<unsigned long long>(generator()));  // NOLINT(runtime/int)
+  return buffer;
+}
+
+int WriteAll(int descriptor, std::string_view contents) {
+  while (!contents.empty()) {
+    const ssize_t written = ::write(descriptor, contents.data(), contents.size());
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    contents.remove_prefix(static_cast<size_t>(written));
+  }
+  return 0;
+}
+
+class PosixFilesystem : public Filesystem {
+ public:
+  Result<FileInfo> Stat(const std::string& path, SymlinkPolicy policy) const override {
+    struct stat status {};
+    const int result = policy == SymlinkPolicy::kFollow ? ::stat(path.c_str(), &status)
+                                                        : ::lstat(path.c_str(), &status);
+    if (result != 0) return ErrnoStatus(errno, "stat", path);
+    FileInfo info;
+    info.type = ToFileType(status.st_mode);
+    info.size = static_cast<uint64_t>(status.st_size);
+    info.modified = std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            std::chrono::seconds(status.st_mtim.tv_sec) +
+            std::chrono::nanoseconds(status.st_mtim.tv_nsec)));
+    info.mode = status.st_mode & 07777;
+    return info;
+  }
+
+  Result<std::string> ReadFile(const std::string& path) const override {
+    FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!file.valid()) return ErrnoStatus(errno, "read", path);
+    std::string contents;
+    char buffer[64 * 1024];
+    while (true) {
+      const ssize_t count = ::read(file.get(), buffer, sizeof(buffer));
+      if (count < 0) {
+        if (errno == EINTR) continue;
+        return ErrnoStatus(errno, "read", path);
+      }
+      if (count == 0) return contents;
+      contents.append(buffer, static_cast<size_t>(count));
+    }
+  }
+
+  Result<std::string> ReadSymlink(const std::string& path) const override {
+    std::string target(256, '\0');
+    while (true) {
+      const ssize_t length = ::readlink(path.c_str(), target.data(), target.size());
+      if (length < 0) {
+        if (errno == EINVAL) {
+          return InvalidArgumentError("cannot read symlink '" + path + "': not a symbolic link");
+        }
+        return ErrnoStatus(errno, "read symlink", path);
+      }
+      // A result that fills the buffer may have been truncated.
+      if (static_cast<size_t>(length) < target.size()) {
+        target.resize(static_cast<size_t>(length));
+        return target;
+      }
+      target.resize(target.size() * 2);
+    }
+  }
+
+  Result<std::vector<std::string>> ListDirectory(const std::string& path) const override {
+    DIR* directory = ::opendir(path.c_str());
+    if (directory == nullptr) return ErrnoStatus(errno, "list directory", path);
+    std::vector<std::string> names;
+    while (true) {
+      errno = 0;
+      const dirent* entry = ::readdir(directory);
+      if (entry == nullptr) break;
+      const std::string_view name = entry->d_name;
+      if (name != "." && name != "..") names.emplace_back(name);
+    }
+    const int error = errno;
+    ::closedir(directory);
+    if (error != 0) return ErrnoStatus(error, "list directory", path);
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+  Status CreateDirectories(const std::string& path, mode_t mode) override {
+    if (path.empty()) return ErrnoStatus(ENOENT, "create directory", path);
+    // Walk every prefix so missing parents are created too; existing ones are left alone.
+    size_t end = 0;
+    while (end != std::string::npos) {
+      end = path.find('/', end + 1);
+      const std::string prefix = path.substr(0, end);
+      if (prefix.empty() || prefix.back() == '/') continue;
+      if (::mkdir(prefix.c_str(), mode) == 0) {
+        // mkdir(2) applies the umask; the caller asked for exactly `mode`.
+        if (::chmod(prefix.c_str(), mode) != 0) {
+          return ErrnoStatus(errno, "create directory", prefix);
+        }
+        continue;
+      }
+      const int error = errno;
+      struct stat status {};
+      if (error == EEXIST && ::stat(prefix.c_str(), &status) == 0) {
+        if (S_ISDIR(status.st_mode)) continue;
+        return ErrnoStatus(end == std::string::npos ? EEXIST : ENOTDIR, "create directory", path);
+      }
+      return ErrnoStatus(error, "create directory", prefix);
+    }
+    return Status::Ok();
+  }
+
+  Status WriteFileAtomically(const std::string& path, std::string_view contents,
+                             mode_t mode) override {
+    const std::string directory = ParentDirectory(path);
+    std::string temporary;
+    int descriptor = -1;
+    int error = EEXIST;
+    // A random name makes a collision unlikely; O_EXCL makes one harmless.
+    for (int attempt = 0; attempt < 10 && error == EEXIST; ++attempt) {
+      temporary = directory + "/." + BaseName(path) + ".tmp-" + RandomSuffix();
+      descriptor = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      error = descriptor >= 0 ? 0 : errno;
+    }
+    if (error != 0) return ErrnoStatus(error, "write", path);
+    FileDescriptor file(descriptor);
+
+    error = WriteAll(file.get(), contents);
+    if (error == 0 && ::fsync(file.get()) != 0) error = errno;
+    if (error == 0 && ::fchmod(file.get(), mode) != 0) error = errno;
+    const int close_error = file.Close();
+    if (error == 0) error = close_error;
+    if (error == 0 && ::rename(temporary.c_str(), path.c_str()) != 0) error = errno;
+    if (error != 0) {
+      ::unlink(temporary.c_str());
+      return ErrnoStatus(error, "write", path);
+    }
+
+    // The rename is durable only once the directory entry itself reaches the disk.
+    FileDescriptor parent(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!parent.valid()) return ErrnoStatus(errno, "sync directory", directory);
+    if (::fsync(parent.get()) != 0) return ErrnoStatus(errno, "sync directory", directory);
+    return Status::Ok();
+  }
+
+  Status Remove(const std::string& path) override {
+    if (::unlink(path.c_str()) == 0) return Status::Ok();
+    int error = errno;
+    // Linux reports EISDIR for a directory; POSIX allows EPERM.
+    struct stat status {};
+    if ((error == EISDIR || error == EPERM) && ::lstat(path.c_str(), &status) == 0 &&
+        S_ISDIR(status.st_mode)) {
+      if (::rmdir(path.c_str()) == 0) return Status::Ok();
+      error = errno;
+    }
+    return ErrnoStatus(error, "remove", path);
+  }
+
+  Status Rename(const std::string& from, const std::string& to) override {
+    if (::rename(from.c_str(), to.c_str()) == 0) return Status::Ok();
+    return ErrnoStatus(errno, "cannot rename '" + from + "' to '" + to + "'");
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Filesystem> NewPosixFilesystem() { return std::make_unique<PosixFilesystem>(); }
+
+}  // namespace tseq

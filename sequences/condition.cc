@@ -1,0 +1,85 @@
+#include "sequences/condition.h"
+
+#include <algorithm>
+
+namespace tseq {
+namespace {
+
+// Operands are shown as written, in quotes only when they would otherwise be invisible or
+// ambiguous (empty, or containing spaces).
+std::string ShowOperand(const std::string& text) {
+  const bool plain = !text.empty() && std::none_of(text.begin(), text.end(), [](char c) {
+    return c == ' ' || c == '\t' || c == '\n';
+  });
+  return plain ? text : "\"" + text + "\"";
+}
+
+std::string DescribeCombinator(const char* word, size_t count) {
+  return std::string(word) + " of " + std::to_string(count) +
+         (count == 1 ? " condition" : " conditions");
+}
+
+std::string DescribePathLeaf(const char* kind, const Condition& condition) {
+  std::string text = std::string(kind) + " " + ShowOperand(condition.path) +
+                     (condition.expected ? " exists" : " does not exist");
+  if (condition.modified_after) text += " modified after " + *condition.modified_after;
+  if (condition.modified_before) text += " modified before " + *condition.modified_before;
+  return text;
+}
+
+}  // namespace
+
+const char* VariableOperatorName(VariableOperator op) {
+  switch (op) {
+    case VariableOperator::kExists:
+      return "exists";
+    case VariableOperator::kEquals:
+      return "equals";
+    case VariableOperator::kNotEquals:
+      return "notEquals";
+    case VariableOperator::kGreater:
+      return "greater";
+    case VariableOperator::kGreaterEqual:
+      return "greaterEqual";
+    case VariableOperator::kLess:
+      return "less";
+    case VariableOperator::kLessEqual:
+      return "lessEqual";
+    case VariableOperator::kLike:
+      return "like";
+  }
+  return "unknown";
+}
+
+std::string DescribeCondition(const Condition& condition) {
+  switch (condition.kind) {
+    case ConditionKind::kAll:
+      return DescribeCombinator("all", condition.children.size());
+    case ConditionKind::kAny:
+      return DescribeCombinator("any", condition.children.size());
+    case ConditionKind::kNone:
+      return DescribeCombinator("none", condition.children.size());
+    case ConditionKind::kVariable:
+      if (condition.op == VariableOperator::kExists) {
+        return "variable " + condition.variable +
+               (condition.expected ? " exists" : " does not exist");
+      }
+      return "variable " + condition.variable + " " + VariableOperatorName(condition.op) + " " +
+             ShowOperand(condition.operand);
+    case ConditionKind::kFile:
+      return DescribePathLeaf("file", condition);
+    case ConditionKind::kFolder:
+      return DescribePathLeaf("folder", condition);
+    case ConditionKind::kOs:
+      return "os " + condition.os_id +
+             (condition.version_constraint ? " version " + *condition.version_constraint : "");
+    case ConditionKind::kPackage:
+      return "package " + condition.package +
+             (condition.expected ? " is installed" : " is not installed");
+    case ConditionKind::kCommand:
+      return "command " + condition.command + " exits with " + std::to_string(condition.exit_code);
+  }
+  return "unknown condition";
+}
+
+}  // namespace tseq

@@ -1,0 +1,103 @@
+#include "steps/step_properties.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "base/strings.h"
+#include "variables/expansion.h"
+
+namespace tseq {
+namespace {
+
+bool IsPassThrough(PropertyType type) {
+  return type == PropertyType::kMap || type == PropertyType::kList;
+}
+
+}  // namespace
+
+StepProperties StepProperties::Resolve(const SequenceNode& node, const StepSchema& schema,
+                                       const VariableStore& variables) {
+  StepProperties properties;
+  for (const PropertySchema& property : schema.properties) {
+    const Value* written = node.properties.is_map() ? node.properties.Find(property.name) : nullptr;
+    if (IsPassThrough(property.type)) {
+      if (written != nullptr) properties.raw_[property.name] = written;
+      continue;
+    }
+    bool secret = property.secret;
+    std::vector<std::string> items;
+    std::optional<std::string> text;
+    // ConfigMgr's action variables: an explicitly set variable beats the step's own setting.
+    if (!property.action_variable.empty() && variables.Contains(property.action_variable)) {
+      text = variables.Get(property.action_variable);
+      secret = secret || variables.IsSecret(property.action_variable);
+    } else if (written != nullptr && written->is_list()) {
+      for (const Value& item : written->items) items.push_back(item.scalar);
+    } else if (written != nullptr && written->is_scalar()) {
+      text = written->scalar;
+    } else if (written == nullptr && property.default_value.has_value()) {
+      text = property.default_value;
+    }
+    if (text.has_value()) {
+      text = ExpandVariables(*text, variables);
+      if (property.type == PropertyType::kStringList) items = SplitWhitespace(*text);
+    } else if (!items.empty() || (written != nullptr && written->is_list())) {
+      for (std::string& item : items) item = ExpandVariables(item, variables);
+      text = Join(items, " ");
+    }
+    if (!text.has_value()) continue;
+    properties.values_[property.name] = *text;
+    if (property.type == PropertyType::kStringList) properties.lists_[property.name] = items;
+    if (secret) properties.secret_names_.push_back(property.name);
+  }
+  return properties;
+}
+
+std::optional<std::string> StepProperties::Get(std::string_view name) const {
+  const auto it = values_.find(std::string(name));
+  if (it == values_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::string StepProperties::GetOr(std::string_view name, std::string_view fallback) const {
+  return Get(name).value_or(std::string(fallback));
+}
+
+std::optional<bool> StepProperties::GetBoolean(std::string_view name) const {
+  const std::optional<std::string> text = Get(name);
+  if (!text.has_value()) return std::nullopt;
+  return ParseBoolean(*text);
+}
+
+std::optional<long long> StepProperties::GetInteger(std::string_view name) const {
+  const std::optional<std::string> text = Get(name);
+  if (!text.has_value()) return std::nullopt;
+  const std::optional<double> number = ParseNumber(*text);
+  if (!number.has_value() || std::floor(*number) != *number) return std::nullopt;
+  return static_cast<long long>(*number);
+}
+
+std::optional<std::chrono::milliseconds> StepProperties::GetDuration(std::string_view name) const {
+  const std::optional<std::string> text = Get(name);
+  if (!text.has_value()) return std::nullopt;
+  Result<std::chrono::milliseconds> duration = ParseDuration(*text);
+  if (!duration.ok()) return std::nullopt;
+  return *duration;
+}
+
+std::vector<std::string> StepProperties::GetList(std::string_view name) const {
+  const auto it = lists_.find(std::string(name));
+  if (it == lists_.end()) return {};
+  return it->second;
+}
+
+const Value* StepProperties::Raw(std::string_view name) const {
+  const auto it = raw_.find(std::string(name));
+  return it == raw_.end() ? nullptr : it->second;
+}
+
+bool StepProperties::IsSecret(std::string_view name) const {
+  return std::find(secret_names_.begin(), secret_names_.end(), name) != secret_names_.end();
+}
+
+}  // namespace tseq

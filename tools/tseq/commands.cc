@@ -1,0 +1,138 @@
+#include "tools/tseq/commands.h"
+
+#include <ostream>
+
+#include <unistd.h>
+
+#include "base/exit_codes.h"
+#include "base/strings.h"
+#include "engine/plan.h"
+#include "engine/plan_report.h"
+#include "engine/sequence_file.h"
+#include "platform/machine_root.h"
+#include "sequences/json_schema.h"
+#include "steps/step_documentation.h"
+
+namespace tseq {
+namespace {
+
+std::string HostName() {
+  char buffer[256] = {};
+  if (gethostname(buffer, sizeof(buffer) - 1) != 0) return "localhost";
+  return buffer;
+}
+
+}  // namespace
+
+std::string MachineNameFor(const MachineOptions& options, const MachineRoot& root) {
+  if (!options.machine_name.empty()) return options.machine_name;
+  Result<std::string> host_path = root.Resolve("/etc/hostname", SymlinkPolicy::kFollow);
+  if (host_path.ok()) {
+    Result<std::string> text = root.filesystem().ReadFile(*host_path);
+    if (text.ok()) {
+      const std::string name(TrimWhitespace(*text));
+      if (!name.empty()) return name.substr(0, name.find('.'));
+    }
+  }
+  const std::string name = HostName();
+  return name.substr(0, name.find('.'));
+}
+
+namespace {
+
+void PrintDiagnostics(const CommandEnvironment& environment, const Diagnostics& diagnostics) {
+  environment.error << diagnostics.ToString();
+}
+
+}  // namespace
+
+int RunCheckCommand(const CommandEnvironment& environment, const std::vector<std::string>& files) {
+  bool any_invalid = false;
+  for (const std::string& file : files) {
+    Diagnostics diagnostics;
+    Result<InstructionTable> table =
+        LoadSequenceFile(environment.filesystem, file, environment.registry, diagnostics);
+    PrintDiagnostics(environment, diagnostics);
+    if (!table.ok()) {
+      any_invalid = true;
+      if (diagnostics.HasErrors()) {
+        environment.error << file << ": invalid (" << diagnostics.error_count() << " error(s), "
+                          << diagnostics.warning_count() << " warning(s))\n";
+      } else {
+        environment.error << "tseq: " << table.status().message() << "\n";
+      }
+      continue;
+    }
+    environment.output << file << ": OK, " << table->size() << " instructions";
+    if (diagnostics.warning_count() > 0) {
+      environment.output << ", " << diagnostics.warning_count() << " warning(s)";
+    }
+    environment.output << "\n";
+  }
+  return ToInt(any_invalid ? ExitCode::kUsageOrInvalid : ExitCode::kCompleted);
+}
+
+int RunPlanCommand(const CommandEnvironment& environment, const PlanCommandOptions& options) {
+  Diagnostics diagnostics;
+  Result<InstructionTable> table =
+      LoadSequenceFile(environment.filesystem, options.file, environment.registry, diagnostics);
+  PrintDiagnostics(environment, diagnostics);
+  if (!table.ok()) {
+    if (!diagnostics.HasErrors()) environment.error << "tseq: " << table.status().message() << "\n";
+    return ToInt(ExitCode::kUsageOrInvalid);
+  }
+  Result<FileInfo> root_info =
+      environment.filesystem.Stat(options.machine.root, SymlinkPolicy::kFollow);
+  if (!root_info.ok() || root_info->type != FileType::kDirectory) {
+    environment.error << "tseq: --root '" << options.machine.root << "' is not a directory\n";
+    return ToInt(ExitCode::kUsageOrInvalid);
+  }
+  MachineRoot root(options.machine.root, environment.filesystem);
+
+  VariableStore variables;
+  const Status loaded = LoadInitialVariables(table->sequence(),
+                                             {options.machine.variables, options.machine.vars_file},
+                                             environment.filesystem, variables);
+  if (!loaded.ok()) {
+    environment.error << "tseq: " << loaded.message() << "\n";
+    return ToInt(ExitCode::kUsageOrInvalid);
+  }
+  PlanOptions plan_options;
+  plan_options.machine_name = MachineNameFor(options.machine, root);
+  plan_options.log_directory =
+      options.machine.log_directory.empty() ? "/var/log/tseq" : options.machine.log_directory;
+  plan_options.offline = options.machine.offline;
+  const Plan plan = BuildPlan(*table, std::move(variables), plan_options, root,
+                              environment.process_runner, environment.clock);
+  PlanReportOptions report_options;
+  report_options.machine_root = root.directory();
+  report_options.show_condition_trace = options.trace;
+  environment.output << (options.json ? FormatPlanJson(*table, plan, report_options)
+                                      : FormatPlanText(*table, plan, report_options));
+  return ToInt(ExitCode::kCompleted);
+}
+
+int RunStepsCommand(const CommandEnvironment& environment, const std::string& type, bool markdown) {
+  if (markdown) {
+    environment.output << FormatStepsMarkdown(environment.registry);
+    return ToInt(ExitCode::kCompleted);
+  }
+  if (type.empty()) {
+    environment.output << FormatStepList(environment.registry);
+    return ToInt(ExitCode::kCompleted);
+  }
+  Result<std::string> reference = FormatStepReference(environment.registry, type);
+  if (!reference.ok()) {
+    environment.error << "tseq: " << reference.status().message() << "\n";
+    return ToInt(ExitCode::kUsageOrInvalid);
+  }
+  environment.output << *reference;
+  return ToInt(ExitCode::kCompleted);
+}
+
+int RunSchemaCommand(const CommandEnvironment& environment) {
+  environment.output << GenerateSequenceJsonSchema(environment.registry);
+  return ToInt(ExitCode::kCompleted);
+}
+
+}  // namespace tseq

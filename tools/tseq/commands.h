@@ -1,0 +1,68 @@
+// The tseq subcommands, separated from main() so they can be wired to real or fake OS objects.
+// Each returns the process exit code (base/exit_codes.h) and writes its output to the given
+// streams; errors go to `error` as "tseq: MESSAGE" lines.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "platform/clock.h"
+#include "platform/filesystem.h"
+#include "platform/machine_root.h"
+#include "platform/process_runner.h"
+#include "steps/step_registry.h"
+
+namespace tseq {
+
+struct CommandEnvironment {
+  Filesystem& filesystem;
+  ProcessRunner& process_runner;
+  const Clock& clock;
+  const StepRegistry& registry;
+  std::ostream& output;
+  std::ostream& error;
+};
+
+// Options shared by run, resume and plan (SPEC §4 "Command line").
+struct MachineOptions {
+  std::vector<std::string> variables;  // --var NAME=VALUE
+  std::string vars_file;
+  std::string root = "/";
+  std::string state_directory;  // machine path; default /var/lib/tseq
+  std::string log_directory;    // machine path; default /var/log/tseq
+  std::string machine_name;     // default: the root's etc/hostname, else this host's name
+  std::string client_config;
+  bool offline = false;
+};
+
+int RunCheckCommand(const CommandEnvironment& environment, const std::vector<std::string>& files);
+
+struct PlanCommandOptions {
+  std::string file;
+  MachineOptions machine;
+  bool json = false;
+  bool trace = false;
+};
+int RunPlanCommand(const CommandEnvironment& environment, const PlanCommandOptions& options);
+
+// `tseq steps` (empty type) or `tseq steps TYPE`; `markdown` prints docs/steps.md.
+int RunStepsCommand(const CommandEnvironment& environment, const std::string& type, bool markdown);
+
+int RunSchemaCommand(const CommandEnvironment& environment);
+
+struct RunCommandOptions {
+  std::string file;  // empty for resume
+  MachineOptions machine;
+  bool live_progress = false;  // redraw a progress line (stderr is a terminal)
+};
+// `tseq run FILE`: exit 0 completed, 1 failed, 2 invalid, 3 restart needed, 4 already running.
+int RunSequenceCommand(const CommandEnvironment& environment, const RunCommandOptions& options);
+// `tseq resume`: continues the interrupted run whose state is in the state folder.
+int ResumeSequenceCommand(const CommandEnvironment& environment, const RunCommandOptions& options);
+
+// Shared by the commands: the machine's short name (--machine-name, else the root's etc/hostname,
+// else this host's name).
+std::string MachineNameFor(const MachineOptions& options, const MachineRoot& root);
+
+}  // namespace tseq

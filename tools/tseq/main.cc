@@ -1,0 +1,110 @@
+// tseq: the task sequence engine's command line. Parses arguments, builds the real OS objects and
+// hands over to tools/tseq/commands.cc; maps everything to the exit codes of SPEC §4.
+#include <algorithm>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include "base/exit_codes.h"
+#include "base/strings.h"
+#include "platform/clock.h"
+#include "platform/filesystem.h"
+#include "platform/process_runner.h"
+#include "steps/step_registry.h"
+#include "tools/tseq/commands.h"
+
+namespace {
+
+void AddMachineOptions(CLI::App& command, tseq::MachineOptions& options) {
+  command.add_option("--var", options.variables, "Set a variable: NAME=VALUE (repeatable)");
+  command.add_option("--vars-file", options.vars_file, "File of NAME=VALUE lines");
+  command.add_option("--root", options.root, "Directory that is the machine's / (default /)");
+  command.add_option("--state-dir", options.state_directory, "Machine path of the state folder");
+  command.add_option("--log-dir", options.log_directory, "Machine path of the log folder");
+  command.add_option("--machine-name", options.machine_name, "Name for _SMSTSMachineName");
+  command.add_option("--client-config", options.client_config, "SMP client configuration file");
+  command.add_flag("--offline", options.offline, "Running from a rescue environment");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"tseq: task sequences for Linux machines"};
+  app.require_subcommand(1);
+
+  std::vector<std::string> check_files;
+  CLI::App* check = app.add_subcommand("check", "Validate sequence files");
+  check->add_option("FILE", check_files, "Sequence files")->required();
+
+  tseq::PlanCommandOptions plan_options;
+  CLI::App* plan = app.add_subcommand("plan", "Dry run: show what a run would do, change nothing");
+  plan->add_option("FILE", plan_options.file, "Sequence file")->required();
+  AddMachineOptions(*plan, plan_options.machine);
+  plan->add_flag("--json", plan_options.json, "Machine-readable output");
+  plan->add_flag("--trace", plan_options.trace, "Show every condition evaluated");
+
+  std::string step_type;
+  bool markdown = false;
+  CLI::App* steps = app.add_subcommand("steps", "List step types, or describe one");
+  steps->add_option("TYPE", step_type, "A step type");
+  steps->add_flag("--markdown", markdown, "Print the whole reference as Markdown");
+
+  CLI::App* schema = app.add_subcommand("schema", "Print the JSON Schema of the sequence format");
+
+  tseq::RunCommandOptions run_options;
+  CLI::App* run = app.add_subcommand("run", "Run a sequence on the machine");
+  run->add_option("FILE", run_options.file, "Sequence file")->required();
+  AddMachineOptions(*run, run_options.machine);
+
+  tseq::RunCommandOptions resume_options;
+  CLI::App* resume =
+      app.add_subcommand("resume", "Continue the sequence interrupted by a restart or a crash");
+  resume->add_option("--root", resume_options.machine.root,
+                     "Directory that is the machine's / (default /)");
+  resume->add_option("--state-dir", resume_options.machine.state_directory,
+                     "State folder (default ROOT/var/lib/tseq)");
+
+  if (argc > 1 && argv[1][0] != '-') {
+    // CLI11 would only say "A subcommand is required"; name the word and the choices instead.
+    std::vector<std::string> names;
+    for (const CLI::App* command : app.get_subcommands({})) names.push_back(command->get_name());
+    if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+      std::string message = std::string("tseq: unknown command '") + argv[1] + "'";
+      if (std::optional<std::string> match = tseq::ClosestMatch(argv[1], names)) {
+        message += " (did you mean '" + *match + "'?)";
+      }
+      std::cerr << message << "; commands: " << tseq::Join(names, ", ") << "\n";
+      return tseq::ToInt(tseq::ExitCode::kUsageOrInvalid);
+    }
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    return code == 0 ? 0 : tseq::ToInt(tseq::ExitCode::kUsageOrInvalid);
+  }
+
+  std::unique_ptr<tseq::Filesystem> filesystem = tseq::NewPosixFilesystem();
+  std::unique_ptr<tseq::ProcessRunner> process_runner = tseq::NewSystemProcessRunner();
+  std::unique_ptr<tseq::Clock> clock = tseq::NewSystemClock();
+  tseq::StepRegistry registry;
+  tseq::RegisterBuiltinSteps(registry);
+  const tseq::CommandEnvironment environment{*filesystem, *process_runner, *clock,
+                                             registry,    std::cout,       std::cerr};
+
+  if (check->parsed()) return tseq::RunCheckCommand(environment, check_files);
+  if (plan->parsed()) return tseq::RunPlanCommand(environment, plan_options);
+  if (steps->parsed()) return tseq::RunStepsCommand(environment, step_type, markdown);
+  if (schema->parsed()) return tseq::RunSchemaCommand(environment);
+  const bool terminal = isatty(STDERR_FILENO) == 1;
+  if (run->parsed()) {
+    run_options.live_progress = terminal;
+    return tseq::RunSequenceCommand(environment, run_options);
+  }
+  if (resume->parsed()) {
+    resume_options.live_progress = terminal;
+    return tseq::ResumeSequenceCommand(environment, resume_options);
+  }
+  return tseq::ToInt(tseq::ExitCode::kUsageOrInvalid);
+}

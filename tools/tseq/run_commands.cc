@@ -1,0 +1,197 @@
+// `tseq run` and `tseq resume`: wiring the runner to the machine root, the state folder and the
+// SMSTS log, and mapping the outcome to SPEC §4's exit codes.
+#include <ostream>
+
+#include "base/exit_codes.h"
+#include "engine/plan.h"
+#include "engine/runner.h"
+#include "engine/sequence_file.h"
+#include "engine/smsts_log.h"
+#include "engine/state_store.h"
+#include "sequences/loader.h"
+#include "tools/tseq/commands.h"
+#include "tools/tseq/progress.h"
+
+namespace tseq {
+namespace {
+
+struct Locations {
+  std::string state_directory;  // host paths
+  std::string log_directory;
+};
+
+Locations LocationsFor(const MachineOptions& options, const MachineRoot& root) {
+  return {options.state_directory.empty() ? root.HostPathLexical("/var/lib/tseq")
+                                          : options.state_directory,
+          options.log_directory.empty() ? root.HostPathLexical("/var/log/tseq")
+                                        : options.log_directory};
+}
+
+int Fail(const CommandEnvironment& environment, ExitCode code, const std::string& message) {
+  environment.error << "tseq: " << message << "\n";
+  return ToInt(code);
+}
+
+bool IsDirectory(const Filesystem& filesystem, const std::string& path) {
+  Result<FileInfo> info = filesystem.Stat(path, SymlinkPolicy::kFollow);
+  return info.ok() && info->type == FileType::kDirectory;
+}
+
+// Runs the bound table from `start` and finishes the log and state as the outcome demands.
+int Execute(const CommandEnvironment& environment, const InstructionTable& table,
+            const MachineRoot& root, StateStore& state, VariableStore& variables, int start,
+            const RunSettings& settings, bool live_progress) {
+  VariableStore* live_variables = &variables;
+  SmstsLogSettings log_settings;
+  log_settings.directory = settings.log_directory + "/SMSTSLog";
+  Result<std::unique_ptr<SmstsLog>> log = SmstsLog::Open(
+      log_settings,
+      [live_variables](std::string_view text) { return live_variables->MaskSecrets(text); });
+  if (!log.ok()) return Fail(environment, ExitCode::kSequenceFailed, log.status().message());
+
+  ConsoleProgress progress(environment.error, live_progress);
+  RunnerServices services{
+      root,     environment.filesystem, environment.process_runner, environment.clock, **log, state,
+      &progress};
+  Runner runner(table, services, settings);
+  const RunResult result = runner.Run(variables, start);
+
+  if (result == RunResult::kRebootRequired) {
+    environment.error << "tseq: restart required; state saved in " << state.directory()
+                      << ". Run `tseq resume` after the restart.\n";
+    return ToInt(ExitCode::kRebootRequired);
+  }
+  const std::string final_log = settings.log_directory + "/smsts.log";
+  const Status finalized = (*log)->Finalize(final_log);
+  if (!finalized.ok()) environment.error << "tseq: " << finalized.message() << "\n";
+  const Status cleared = state.Clear();
+  if (!cleared.ok()) environment.error << "tseq: " << cleared.message() << "\n";
+  if (result == RunResult::kFailed) {
+    environment.error << "tseq: the task sequence failed; see " << final_log << "\n";
+    return ToInt(ExitCode::kSequenceFailed);
+  }
+  environment.error << "tseq: the task sequence completed; log in " << final_log << "\n";
+  return ToInt(ExitCode::kCompleted);
+}
+
+}  // namespace
+
+int RunSequenceCommand(const CommandEnvironment& environment, const RunCommandOptions& options) {
+  Result<std::string> text = environment.filesystem.ReadFile(options.file);
+  if (!text.ok()) return Fail(environment, ExitCode::kUsageOrInvalid, text.status().message());
+  Diagnostics diagnostics;
+  Result<SequencePointer> sequence =
+      LoadSequence(*text, options.file, environment.registry, diagnostics);
+  Result<InstructionTable> table =
+      sequence.ok() ? InstructionTable::Build(*sequence, environment.registry, diagnostics)
+                    : Result<InstructionTable>(sequence.status());
+  environment.error << diagnostics.ToString();
+  if (!table.ok()) return ToInt(ExitCode::kUsageOrInvalid);
+
+  if (!IsDirectory(environment.filesystem, options.machine.root)) {
+    return Fail(environment, ExitCode::kUsageOrInvalid,
+                "--root '" + options.machine.root + "' is not a directory");
+  }
+  MachineRoot root(options.machine.root, environment.filesystem);
+  const Locations locations = LocationsFor(options.machine, root);
+
+  VariableStore variables;
+  const Status loaded = LoadInitialVariables(table->sequence(),
+                                             {options.machine.variables, options.machine.vars_file},
+                                             environment.filesystem, variables);
+  if (!loaded.ok()) return Fail(environment, ExitCode::kUsageOrInvalid, loaded.message());
+
+  // Nothing has touched the machine so far; from here on the run is real.
+  const Status created = environment.filesystem.CreateDirectories(locations.state_directory, 0700);
+  if (!created.ok()) return Fail(environment, ExitCode::kSequenceFailed, created.message());
+  Result<MachineLock> lock = MachineLock::Acquire(locations.state_directory);
+  if (!lock.ok()) {
+    const ExitCode code = lock.status().code() == StatusCode::kAlreadyExists
+                              ? ExitCode::kAlreadyRunning
+                              : ExitCode::kSequenceFailed;
+    return Fail(environment, code, lock.status().message());
+  }
+  Result<StateStore> state = StateStore::Open(environment.filesystem, locations.state_directory);
+  if (!state.ok()) return Fail(environment, ExitCode::kSequenceFailed, state.status().message());
+  if (state->HasState()) {
+    return Fail(environment, ExitCode::kAlreadyRunning,
+                "a task sequence was interrupted on this machine (state in " +
+                    locations.state_directory +
+                    "); run `tseq resume` to finish it, or remove that folder to abandon it");
+  }
+  const Status saved = state->SaveSequenceText(*text);
+  if (!saved.ok()) return Fail(environment, ExitCode::kSequenceFailed, saved.message());
+
+  RunSettings settings;
+  settings.sequence_file = options.file;
+  settings.log_directory = locations.log_directory;
+  settings.machine_name = MachineNameFor(options.machine, root);
+  settings.offline = options.machine.offline;
+  PlanOptions builtins;
+  builtins.machine_name = settings.machine_name;
+  builtins.log_directory = locations.log_directory;
+  builtins.offline = settings.offline;
+  InitializeBuiltinVariables(*table, builtins, variables);
+  return Execute(environment, *table, root, *state, variables, 0, settings, options.live_progress);
+}
+
+int ResumeSequenceCommand(const CommandEnvironment& environment, const RunCommandOptions& options) {
+  MachineRoot requested_root(options.machine.root, environment.filesystem);
+  const Locations locations = LocationsFor(options.machine, requested_root);
+  if (!IsDirectory(environment.filesystem, locations.state_directory)) {
+    return Fail(environment, ExitCode::kUsageOrInvalid,
+                "no task sequence to resume: state folder '" + locations.state_directory +
+                    "' does not exist");
+  }
+  Result<MachineLock> lock = MachineLock::Acquire(locations.state_directory);
+  if (!lock.ok()) {
+    const ExitCode code = lock.status().code() == StatusCode::kAlreadyExists
+                              ? ExitCode::kAlreadyRunning
+                              : ExitCode::kSequenceFailed;
+    return Fail(environment, code, lock.status().message());
+  }
+  Result<StateStore> state = StateStore::Open(environment.filesystem, locations.state_directory);
+  if (!state.ok()) return Fail(environment, ExitCode::kSequenceFailed, state.status().message());
+  if (!state->HasState()) {
+    return Fail(environment, ExitCode::kUsageOrInvalid,
+                "no task sequence to resume in '" + locations.state_directory + "'");
+  }
+  Result<SavedState> saved = state->Load();
+  if (!saved.ok()) return Fail(environment, ExitCode::kSequenceFailed, saved.status().message());
+  Result<std::string> text = state->LoadSequenceText();
+  if (!text.ok()) return Fail(environment, ExitCode::kSequenceFailed, text.status().message());
+
+  Diagnostics diagnostics;
+  Result<SequencePointer> sequence =
+      LoadSequence(*text, saved->sequence_file, environment.registry, diagnostics);
+  Result<InstructionTable> table =
+      sequence.ok() ? InstructionTable::Build(*sequence, environment.registry, diagnostics)
+                    : Result<InstructionTable>(sequence.status());
+  environment.error << diagnostics.ToString();
+  if (!table.ok()) {
+    return Fail(environment, ExitCode::kSequenceFailed,
+                "the saved sequence no longer validates (a step type may have been removed)");
+  }
+  if (saved->pointer > table->size()) {
+    return Fail(environment, ExitCode::kSequenceFailed,
+                "state file points at instruction " + std::to_string(saved->pointer) +
+                    " but the sequence has " + std::to_string(table->size()));
+  }
+  if (!IsDirectory(environment.filesystem, saved->machine_root)) {
+    return Fail(environment, ExitCode::kSequenceFailed,
+                "the machine root of the interrupted run, '" + saved->machine_root +
+                    "', is not a directory");
+  }
+  MachineRoot root(saved->machine_root, environment.filesystem);
+  RunSettings settings;
+  settings.sequence_file = saved->sequence_file;
+  settings.log_directory = saved->log_directory;
+  settings.machine_name = saved->machine_name;
+  settings.offline = saved->offline;
+  environment.error << "tseq: resuming '" << table->sequence().name << "' at instruction "
+                    << saved->pointer << "\n";
+  return Execute(environment, *table, root, *state, saved->variables, saved->pointer, settings,
+                 options.live_progress);
+}
+
+}  // namespace tseq

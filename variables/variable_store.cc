@@ -1,0 +1,180 @@
+#include "variables/variable_store.h"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "base/strings.h"
+#include "variables/variable_name.h"
+
+namespace tseq {
+namespace {
+
+constexpr std::array<std::string_view, 3> kWellKnownSecretNames = {
+    "OSDStateEncryptDecryptKey",
+    "OSDMigrateLocalAccountPassword",
+    "SMSTSRunCommandLineUserPassword",
+};
+constexpr std::string_view kSecretNameSuffix = "Password";
+
+constexpr std::array<std::pair<VariableSource, const char*>, 4> kSourceNames = {{
+    {VariableSource::kSequence, "sequence"},
+    {VariableSource::kVarsFile, "vars-file"},
+    {VariableSource::kCommandLine, "command-line"},
+    {VariableSource::kRuntime, "runtime"},
+}};
+
+bool EndsWithIgnoreCase(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() &&
+         EqualsIgnoreCase(text.substr(text.size() - suffix.size()), suffix);
+}
+
+// Where one occurrence of a secret starts and ends in a text.
+struct Span {
+  size_t begin;
+  size_t end;
+};
+
+}  // namespace
+
+const char* VariableSourceName(VariableSource source) {
+  for (const auto& [candidate, name] : kSourceNames) {
+    if (candidate == source) return name;
+  }
+  return "unknown";
+}
+
+std::optional<VariableSource> ParseVariableSource(std::string_view name) {
+  for (const auto& [source, candidate] : kSourceNames) {
+    if (name == candidate) return source;
+  }
+  return std::nullopt;
+}
+
+Status VariableStore::ValidateName(std::string_view name) {
+  const std::string_view trimmed = TrimWhitespace(name);
+  const bool valid = !trimmed.empty() && trimmed.size() <= variable_name::kMaxLength &&
+                     variable_name::IsStart(trimmed.front()) &&
+                     std::all_of(trimmed.begin(), trimmed.end(), variable_name::IsCharacter);
+  if (valid) return Status::Ok();
+  return InvalidArgumentError("invalid variable name '" + std::string(name) +
+                              "': names are 1 to 256 letters, digits, '_' or '-', starting with a "
+                              "letter or '_'");
+}
+
+bool VariableStore::IsWellKnownSecretName(std::string_view name) {
+  const std::string_view trimmed = TrimWhitespace(name);
+  if (EndsWithIgnoreCase(trimmed, kSecretNameSuffix)) return true;
+  return std::any_of(
+      kWellKnownSecretNames.begin(), kWellKnownSecretNames.end(),
+      [trimmed](std::string_view known) { return EqualsIgnoreCase(known, trimmed); });
+}
+
+Result<SetOutcome> VariableStore::Set(std::string_view name, std::string_view value,
+                                      SetOptions options) {
+  TSEQ_RETURN_IF_ERROR(ValidateName(name));
+  const std::string_view trimmed = TrimWhitespace(name);
+  if (IsReadOnlyName(trimmed) && options.access != VariableAccess::kEngine) {
+    return PermissionDeniedError("variable '" + std::string(trimmed) + "' is read-only");
+  }
+
+  std::string key = ToLowerAscii(trimmed);
+  const auto existing = variables_.find(key);
+  if (existing != variables_.end() && options.source < existing->second.source) {
+    return SetOutcome::kIgnored;
+  }
+  if (value.empty()) {
+    if (existing != variables_.end()) variables_.erase(existing);
+    return SetOutcome::kDeleted;
+  }
+
+  bool secret = false;
+  switch (options.secrecy) {
+    case Secrecy::kSecret:
+      secret = true;
+      break;
+    case Secrecy::kPlain:
+      secret = false;
+      break;
+    case Secrecy::kUnchanged:
+      secret = existing != variables_.end() && existing->second.secret;
+      break;
+  }
+  secret = secret || IsWellKnownSecretName(trimmed);
+
+  if (existing == variables_.end()) {
+    variables_.emplace(std::move(key),
+                       Variable{std::string(trimmed), std::string(value), secret, options.source});
+  } else {
+    Variable& variable = existing->second;
+    variable.value.assign(value);
+    variable.secret = secret;
+    variable.source = options.source;
+  }
+  return SetOutcome::kSet;
+}
+
+std::optional<std::string> VariableStore::Get(std::string_view name) const {
+  const Variable* variable = Find(name);
+  if (variable == nullptr) return std::nullopt;
+  return variable->value;
+}
+
+const Variable* VariableStore::Find(std::string_view name) const {
+  const auto found = variables_.find(ToLowerAscii(TrimWhitespace(name)));
+  return found == variables_.end() ? nullptr : &found->second;
+}
+
+bool VariableStore::IsSecret(std::string_view name) const {
+  const Variable* variable = Find(name);
+  return variable != nullptr && variable->secret;
+}
+
+std::vector<const Variable*> VariableStore::List() const {
+  std::vector<const Variable*> list;
+  list.reserve(variables_.size());
+  for (const auto& [key, variable] : variables_) list.push_back(&variable);
+  // The keys are lower-cased, so map order is already case-insensitive order; sorting states the
+  // contract rather than relying on that.
+  std::stable_sort(list.begin(), list.end(), [](const Variable* a, const Variable* b) {
+    return CompareIgnoreCase(a->name, b->name) < 0;
+  });
+  return list;
+}
+
+std::string VariableStore::MaskSecrets(std::string_view text) const {
+  // Mark every byte covered by any occurrence of any secret, then mask each run of overlapping
+  // occurrences once. Unlike replacing secret by secret, this never lets a shorter secret match
+  // inside an earlier mask, and overlapping secrets ("abc", "bcd" in "abcd") leave nothing behind.
+  std::vector<Span> spans;
+  for (const auto& [key, variable] : variables_) {
+    if (!variable.secret || variable.value.empty()) continue;
+    const std::string_view secret = variable.value;
+    for (size_t at = text.find(secret); at != std::string_view::npos;
+         at = text.find(secret, at + 1)) {
+      spans.push_back(Span{at, at + secret.size()});
+    }
+  }
+  if (spans.empty()) return std::string(text);
+  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) {
+    return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
+  });
+
+  std::string masked;
+  masked.reserve(text.size());
+  size_t copied = 0;  // everything before this offset is already in `masked`
+  size_t index = 0;
+  while (index < spans.size()) {
+    Span run = spans[index++];
+    while (index < spans.size() && spans[index].begin < run.end) {
+      run.end = std::max(run.end, spans[index++].end);
+    }
+    masked.append(text.substr(copied, run.begin - copied));
+    masked.append(kMaskedValue);
+    copied = run.end;
+  }
+  masked.append(text.substr(copied));
+  return masked;
+}
+
+}  // namespace tseq
