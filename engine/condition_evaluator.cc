@@ -9,7 +9,16 @@
 namespace tseq {
 namespace {
 
-std::string Quote(std::string_view text) { return "'" + std::string(text) + "'"; }
+// Appended piece by piece: GCC 12 at -O3 misreads "'" + std::string(...) as an overlapping memcpy
+// (-Wrestrict, GCC bug 105329).
+std::string Quote(std::string_view text) {
+  std::string quoted;
+  quoted.reserve(text.size() + 2);
+  quoted += '\'';
+  quoted += text;
+  quoted += '\'';
+  return quoted;
+}
 
 bool CompareWith(VariableOperator op, std::string_view value, std::string_view operand) {
   if (op == VariableOperator::kLike) return WildcardMatch(operand, value);

@@ -21,7 +21,16 @@ constexpr std::chrono::seconds kCommandTimeout{60};
 
 using TimePoint = std::chrono::system_clock::time_point;
 
-std::string Quote(std::string_view text) { return "'" + std::string(text) + "'"; }
+// Appended piece by piece: GCC 12 at -O3 misreads "'" + std::string(...) as an overlapping memcpy
+// (-Wrestrict, GCC bug 105329).
+std::string Quote(std::string_view text) {
+  std::string quoted;
+  quoted.reserve(text.size() + 2);
+  quoted += '\'';
+  quoted += text;
+  quoted += '\'';
+  return quoted;
+}
 
 std::string Shown(std::string_view text, const VariableStore& variables) {
   return ExpandVariables(text, variables, SecretDisplay::kMask);
@@ -43,7 +52,10 @@ Status AddTimeBound(std::string_view words, const std::optional<std::string>& te
                     const VariableStore& variables, std::string& description,
                     std::optional<TimePoint>& bound) {
   if (!text.has_value()) return Status::Ok();
-  description += " " + std::string(words) + " " + Quote(Shown(*text, variables));
+  description += ' ';
+  description += words;
+  description += ' ';
+  description += Quote(Shown(*text, variables));
   Result<TimePoint> time = ParseTimestamp(ExpandVariables(*text, variables));
   if (!time.ok()) return InvalidArgumentError(variables.MaskSecrets(time.status().message()));
   bound = *time;

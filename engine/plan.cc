@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "steps/step_properties.h"
+#include "variables/builtin_variables.h"
 
 namespace tseq {
 namespace {
@@ -74,11 +75,14 @@ void PlanStep(const Instruction& instruction, VariableStore& variables, SecretVa
   const StepProperties properties = StepProperties::Resolve(node, step.schema(), variables);
   DryRunEffects effects = step.DescribeDryRun(properties);
   for (DeclaredOutput& output : effects.outputs) {
-    // Steps write as sequences do (StepContext): read-only names are refused here as in the run.
+    // Steps write as sequences do (StepContext): read-only names are refused here as in the run,
+    // except the engine's own built-ins, which built-in steps such as SetDynamicVariables fill.
+    const VariableAccess access =
+        IsEngineVariableName(output.variable) ? VariableAccess::kEngine : VariableAccess::kSequence;
     const Result<SetOutcome> set =
         variables.Set(output.variable, output.value,
                       {.source = VariableSource::kRuntime,
-                       .access = VariableAccess::kSequence,
+                       .access = access,
                        .secrecy = output.secret ? Secrecy::kSecret : Secrecy::kUnchanged});
     if (!set.ok()) entry.warnings.push_back(secrets.Mask(set.status().message()));
     secrets.Refresh(variables, output.variable);

@@ -61,6 +61,9 @@ std::string FormatPlanText(const InstructionTable& table, const Plan& plan,
     for (const DeclaredOutput& output : entry.outputs) {
       text += detail_indent + "sets " + output.variable + " = " + output.value + "\n";
     }
+    for (const std::string& warning : entry.warnings) {
+      text += detail_indent + "warning: " + warning + "\n";
+    }
     if (entry.reboot_after) {
       text +=
           "      --- restart: the run saves its state and exits with code 3; `tseq resume` "
@@ -110,6 +113,7 @@ std::string FormatPlanJson(const InstructionTable& table, const Plan& plan,
           {{"variable", output.variable}, {"value", output.value}, {"secret", output.secret}});
     }
     item["outputs"] = std::move(outputs);
+    item["warnings"] = entry.warnings;
     item["restartAfter"] = entry.reboot_after;
     instructions.push_back(std::move(item));
   }

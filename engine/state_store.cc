@@ -50,7 +50,10 @@ Status StateStore::Save(const SavedState& state) {
   document["machineName"] = state.machine_name;
   document["offline"] = state.offline;
   document["variables"] = variables;
-  return filesystem_->WriteFileAtomically(directory_ + "/state.json", document.dump(), 0600);
+  // Paths and the machine name may hold bytes that are not UTF-8; keep them readable, not fatal.
+  const std::string text =
+      document.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  return filesystem_->WriteFileAtomically(directory_ + "/state.json", text, 0600);
 }
 
 Result<SavedState> StateStore::Load() const {

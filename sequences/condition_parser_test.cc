@@ -42,7 +42,8 @@ TEST_SUITE("ParseCondition") {
         {"less", VariableOperator::kLess},       {"lessEqual", VariableOperator::kLessEqual},
         {"like", VariableOperator::kLike},
     };
-    for (const auto& [name, op] : cases) {
+    for (const auto& [name_binding, op] : cases) {
+      const auto& name = name_binding;  // clang 14 cannot capture a structured binding
       CAPTURE(name);
       const Loaded loaded =
           LoadCondition(std::string("{ variable: ' Mode ', ") + name + ": 'Adv*' }");

@@ -40,6 +40,12 @@ Result<std::chrono::system_clock::time_point> ParseTimestamp(std::string_view te
       !ReadSeparator(text, 7, '-')) {
     return invalid();
   }
+  // system_clock counts nanoseconds in 64 bits, which spans the years 1678 to 2261; a year
+  // outside 1900..2200 is a typo in a file-timestamp condition, not a date to convert.
+  if (year < 1900 || year > 2200) {
+    return InvalidArgumentError("invalid timestamp '" + shown +
+                                "' (the year must be between 1900 and 2200)");
+  }
   const std::chrono::year_month_day date{std::chrono::year(year),
                                          std::chrono::month(static_cast<unsigned>(month)),
                                          std::chrono::day(static_cast<unsigned>(day))};

@@ -16,6 +16,10 @@ namespace tseq {
 struct Value {
   enum class Kind { kNull, kScalar, kList, kMap };
 
+  // Declared so that clang accepts the vectors of Value inside Value (libstdc++ checks
+  // constructibility of the incomplete type otherwise).
+  Value() = default;
+
   Kind kind = Kind::kNull;
   std::string scalar;        // kScalar: the text as written (quotes removed)
   bool quoted = false;       // kScalar: written in quotes, so never a boolean or a number

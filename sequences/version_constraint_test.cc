@@ -21,7 +21,8 @@ TEST_SUITE("ParseVersionConstraint") {
         {">12", VersionOperator::kGreater}, {" >= 12 ", VersionOperator::kGreaterEqual},
         {"< 12", VersionOperator::kLess},   {"<=12", VersionOperator::kLessEqual},
     };
-    for (const auto& [text, op] : cases) {
+    for (const auto& [text_binding, op] : cases) {
+      const auto& text = text_binding;  // clang 14 cannot capture a structured binding
       CAPTURE(text);
       const auto constraint = ParseVersionConstraint(text);
       REQUIRE(constraint.ok());

@@ -19,7 +19,7 @@ namespace tseq {
 
 // Upper bound on the nodes of one document, aliases counted as copies, so that a small file built
 // from nested aliases ("billion laughs") cannot exhaust memory.
-inline constexpr size_t kMaxYamlNodes = 200'000;
+inline constexpr size_t kMaxYamlNodes = 2'000'000;  // about 100,000 steps
 
 // Parses one YAML document. Returns nullopt, after adding an error to `diagnostics`, when the text
 // is not a single YAML document: a syntax error (at the position yaml-cpp reports), a second

@@ -143,7 +143,7 @@ TEST_SUITE("ParseYaml") {
     const Parsed parsed = Parse(text);
     CHECK_FALSE(parsed.value.has_value());
     CHECK(parsed.diagnostics ==
-          "f.yaml: error: the document has more than 200000 nodes (aliases count as copies)\n");
+          "f.yaml: error: the document has more than 2000000 nodes (aliases count as copies)\n");
   }
 }
 

@@ -21,6 +21,7 @@ void MustRegister(StepRegistry& registry, std::unique_ptr<Step> step) {
 void RegisterBuiltinSteps(StepRegistry& registry) {
   MustRegister(registry, NewRunCommandLineStep());
   MustRegister(registry, NewSetVariableStep());
+  MustRegister(registry, NewSetDynamicVariablesStep());
   MustRegister(registry, NewRestartComputerStep());
 }
 

@@ -73,7 +73,12 @@ std::optional<long long> StepProperties::GetInteger(std::string_view name) const
   const std::optional<std::string> text = Get(name);
   if (!text.has_value()) return std::nullopt;
   const std::optional<double> number = ParseNumber(*text);
-  if (!number.has_value() || std::floor(*number) != *number) return std::nullopt;
+  // 2^63 bounds the conversion: beyond it the cast to long long is undefined behaviour.
+  constexpr double kLimit = 9223372036854775808.0;
+  if (!number.has_value() || std::floor(*number) != *number || *number >= kLimit ||
+      *number < -kLimit) {
+    return std::nullopt;
+  }
   return static_cast<long long>(*number);
 }
 

@@ -102,8 +102,8 @@ TEST_SUITE("StepProperties") {
     map.kind = Value::Kind::kMap;
     map.entries = {{"a", Scalar("%X%")}};
     const StepSchema schema = TestSchema();
-    const StepProperties properties =
-        StepProperties::Resolve(NodeWith({{"options", map}}), schema, VariableStore());
+    const SequenceNode node = NodeWith({{"options", map}});  // Raw() points into the node
+    const StepProperties properties = StepProperties::Resolve(node, schema, VariableStore());
     REQUIRE(properties.Raw("options") != nullptr);
     CHECK(properties.Raw("options")->entries[0].second.scalar == "%X%");
     CHECK_FALSE(properties.Get("options").has_value());

@@ -1,8 +1,7 @@
 #include "steps/step_registry.h"
 
-#include <cstdlib>
 #include <fstream>
-#include <iterator>
+#include <sstream>
 
 #include <doctest/doctest.h>
 
@@ -33,7 +32,8 @@ TEST_SUITE("StepRegistry") {
     StepRegistry registry;
     RegisterBuiltinSteps(registry);
     const std::vector<std::string> names = registry.StepTypeNames();
-    CHECK(names == std::vector<std::string>{"RestartComputer", "RunCommandLine", "SetVariable"});
+    CHECK(names == std::vector<std::string>{"RestartComputer", "RunCommandLine",
+                                            "SetDynamicVariables", "SetVariable"});
     REQUIRE(registry.Find("SetVariable") != nullptr);
     CHECK(registry.FindStepSchema("SetVariable")->type == "SetVariable");
     CHECK(registry.Find("setvariable") == nullptr);
@@ -76,12 +76,11 @@ namespace {
 
 TEST_SUITE("Step reference") {
   TEST_CASE("docs/steps.md is the generated reference (run `tseq steps --markdown`)") {
-    const char* source = std::getenv("TSEQ_SOURCE_DIR");
-    REQUIRE_MESSAGE(source != nullptr, "TSEQ_SOURCE_DIR is set by CTest");
-    std::ifstream file(std::string(source) + "/docs/steps.md");
+    std::ifstream file(std::string(TSEQ_SOURCE_DIR) + "/docs/steps.md");
     REQUIRE(file.good());
-    const std::string committed((std::istreambuf_iterator<char>(file)),
-                                std::istreambuf_iterator<char>());
+    std::ostringstream contents;
+    contents << file.rdbuf();
+    const std::string committed = contents.str();
     StepRegistry registry;
     RegisterBuiltinSteps(registry);
     CHECK_MESSAGE(committed == FormatStepsMarkdown(registry),

@@ -8,7 +8,7 @@
 namespace tseq {
 namespace {
 
-constexpr std::array<std::string_view, 16> kBuiltinNames = {
+constexpr std::array<std::string_view, 18> kBuiltinNames = {
     "_SMSTSCurrentActionName",
     "_SMSTSLastActionName",
     "_SMSTSLastActionRetCode",
@@ -25,6 +25,8 @@ constexpr std::array<std::string_view, 16> kBuiltinNames = {
     "_SMSTSUUID",
     "_SMSTSMacAddresses",
     "_SMSTSIPAddresses",
+    "_SMSTSAssetTag",
+    "_SMSTSDefaultGateways",
 };
 
 constexpr std::array<std::string_view, 7> kControlNames = {

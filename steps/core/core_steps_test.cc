@@ -235,3 +235,24 @@ TEST_SUITE("RestartComputer") {
 
 }  // namespace
 }  // namespace tseq
+
+namespace tseq {
+namespace {
+
+TEST_SUITE("RunCommandLine") {
+  TEST_CASE("a success code beyond the range of an exit code is reported, not converted") {
+    StepHarness harness;
+    SequenceNode node;
+    node.properties.kind = Value::Kind::kMap;
+    Value codes = Scalar("0 2147483648");
+    codes.location = {"f.yaml", 3, 9};
+    node.properties.entries = {{"commandLine", Scalar("true")}, {"successCodes", codes}};
+    Diagnostics diagnostics;
+    harness.registry.Find("RunCommandLine")->Validate(node, diagnostics);
+    CHECK(diagnostics.ToString() ==
+          "f.yaml:3:9: error: success code '2147483648' is out of range (0 to 65535)\n");
+  }
+}
+
+}  // namespace
+}  // namespace tseq

@@ -14,8 +14,13 @@ Result<std::vector<int>> ParseSuccessCodes(const std::vector<std::string>& words
   std::vector<int> codes;
   for (const std::string& word : words) {
     const std::optional<double> number = ParseNumber(word);
-    if (!number.has_value() || *number != static_cast<double>(static_cast<int>(*number))) {
+    if (!number.has_value() ||
+        *number != static_cast<double>(static_cast<long long>(std::clamp(*number, -1e18, 1e18)))) {
       return InvalidArgumentError("success code '" + word + "' is not a whole number");
+    }
+    // Checked before the conversion: an out-of-range double to int is undefined behaviour.
+    if (*number < 0 || *number > 65535) {
+      return InvalidArgumentError("success code '" + word + "' is out of range (0 to 65535)");
     }
     codes.push_back(static_cast<int>(*number));
   }

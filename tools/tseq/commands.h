@@ -3,6 +3,7 @@
 // streams; errors go to `error` as "tseq: MESSAGE" lines.
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -60,6 +61,19 @@ struct RunCommandOptions {
 int RunSequenceCommand(const CommandEnvironment& environment, const RunCommandOptions& options);
 // `tseq resume`: continues the interrupted run whose state is in the state folder.
 int ResumeSequenceCommand(const CommandEnvironment& environment, const RunCommandOptions& options);
+
+struct VarCommandOptions {
+  std::string operation;  // "get", "set" or "list"
+  std::string name;
+  std::string value;
+  bool secret = false;  // set --secret
+};
+// `tseq var`, run by a script inside a step: talks to the running engine found through
+// TSEQ_ENGINE_SOCKET/TSEQ_ENGINE_TOKEN in `lookup` (getenv). `get` prints the value and a newline
+// and exits 0, or prints nothing and exits 1 when the variable is not set; `list` prints NAME=VALUE
+// lines, secrets masked; `set` prints nothing. Any error: "tseq var: MESSAGE", exit 2.
+int RunVarCommand(const VarCommandOptions& options, std::ostream& output, std::ostream& error,
+                  const std::function<const char*(const char*)>& lookup);
 
 // Shared by the commands: the machine's short name (--machine-name, else the root's etc/hostname,
 // else this host's name).

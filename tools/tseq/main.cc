@@ -1,6 +1,7 @@
 // tseq: the task sequence engine's command line. Parses arguments, builds the real OS objects and
 // hands over to tools/tseq/commands.cc; maps everything to the exit codes of SPEC §4.
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -11,6 +12,7 @@
 #include "platform/clock.h"
 #include "platform/filesystem.h"
 #include "platform/process_runner.h"
+#include "steps/plugins/plugin_loader.h"
 #include "steps/step_registry.h"
 #include "tools/tseq/commands.h"
 
@@ -32,6 +34,10 @@ void AddMachineOptions(CLI::App& command, tseq::MachineOptions& options) {
 int main(int argc, char** argv) {
   CLI::App app{"tseq: task sequences for Linux machines"};
   app.require_subcommand(1);
+  std::vector<std::string> plugin_directories;
+  app.add_option("--plugin-dir", plugin_directories, "Folder of step plugins (repeatable)")
+      ->allow_extra_args(false);  // one folder per --plugin-dir: `steps --plugin-dir D TYPE`
+  app.fallthrough();  // subcommands inherit it: --plugin-dir may also follow the subcommand
 
   std::vector<std::string> check_files;
   CLI::App* check = app.add_subcommand("check", "Validate sequence files");
@@ -65,6 +71,17 @@ int main(int argc, char** argv) {
   resume->add_option("--state-dir", resume_options.machine.state_directory,
                      "State folder (default ROOT/var/lib/tseq)");
 
+  tseq::VarCommandOptions var_options;
+  CLI::App* var = app.add_subcommand("var", "Read or set a variable of the running sequence")
+                      ->require_subcommand(1);
+  CLI::App* var_get = var->add_subcommand("get", "Print a variable's value (exit 1 if unset)");
+  var_get->add_option("NAME", var_options.name, "Variable name")->required();
+  CLI::App* var_set = var->add_subcommand("set", "Set a variable (an empty value deletes it)");
+  var_set->add_option("NAME", var_options.name, "Variable name")->required();
+  var_set->add_option("VALUE", var_options.value, "Value")->required();
+  var_set->add_flag("--secret", var_options.secret, "Never show or log the value");
+  var->add_subcommand("list", "Print every variable as NAME=VALUE, secrets masked");
+
   if (argc > 1 && argv[1][0] != '-') {
     // CLI11 would only say "A subcommand is required"; name the word and the choices instead.
     std::vector<std::string> names;
@@ -85,11 +102,31 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : tseq::ToInt(tseq::ExitCode::kUsageOrInvalid);
   }
 
+  if (var->parsed()) {
+    // Scripts call this often: it needs neither the OS objects nor the plugins.
+    var_options.operation = var->get_subcommands().front()->get_name();
+    return tseq::RunVarCommand(var_options, std::cout, std::cerr, [](const char* name) {
+      return static_cast<const char*>(std::getenv(name));
+    });
+  }
+
   std::unique_ptr<tseq::Filesystem> filesystem = tseq::NewPosixFilesystem();
   std::unique_ptr<tseq::ProcessRunner> process_runner = tseq::NewSystemProcessRunner();
   std::unique_ptr<tseq::Clock> clock = tseq::NewSystemClock();
   tseq::StepRegistry registry;
   tseq::RegisterBuiltinSteps(registry);
+  std::vector<std::string> plugin_warnings;
+  const tseq::Status plugins = tseq::LoadPlugins(
+      tseq::PluginSearchPath(plugin_directories,
+                             std::getenv(std::string(tseq::kPluginPathVariable).c_str())),
+      *filesystem, registry, plugin_warnings);
+  for (const std::string& warning : plugin_warnings) {
+    std::cerr << "tseq: warning: " << warning << "\n";
+  }
+  if (!plugins.ok()) {
+    std::cerr << "tseq: " << plugins.message() << "\n";
+    return tseq::ToInt(tseq::ExitCode::kUsageOrInvalid);
+  }
   const tseq::CommandEnvironment environment{*filesystem, *process_runner, *clock,
                                              registry,    std::cout,       std::cerr};
 

@@ -1,8 +1,11 @@
 // `tseq run` and `tseq resume`: wiring the runner to the machine root, the state folder and the
 // SMSTS log, and mapping the outcome to SPEC §4's exit codes.
+#include <mutex>
 #include <ostream>
 
 #include "base/exit_codes.h"
+#include "engine/environment_gate.h"
+#include "engine/environment_server.h"
 #include "engine/plan.h"
 #include "engine/runner.h"
 #include "engine/sequence_file.h"
@@ -42,19 +45,36 @@ int Execute(const CommandEnvironment& environment, const InstructionTable& table
             const MachineRoot& root, StateStore& state, VariableStore& variables, int start,
             const RunSettings& settings, bool live_progress) {
   VariableStore* live_variables = &variables;
+  std::string engine_token;  // set below; a script may print its environment into the log
   SmstsLogSettings log_settings;
   log_settings.directory = settings.log_directory + "/SMSTSLog";
-  Result<std::unique_ptr<SmstsLog>> log = SmstsLog::Open(
-      log_settings,
-      [live_variables](std::string_view text) { return live_variables->MaskSecrets(text); });
+  Result<std::unique_ptr<SmstsLog>> log =
+      SmstsLog::Open(log_settings, [live_variables, &engine_token](std::string_view text) {
+        return MaskEngineToken(live_variables->MaskSecrets(text), engine_token);
+      });
   if (!log.ok()) return Fail(environment, ExitCode::kSequenceFailed, log.status().message());
+
+  // Scripts reach the variables through the environment server (`tseq var`). The runner holds
+  // the gate except while a child runs, which is when the server may use the variables.
+  EnvironmentGate gate;
+  std::unique_lock<EnvironmentGate> runner_hold(gate);
+  Result<std::unique_ptr<EnvironmentServer>> server =
+      EnvironmentServer::Start(state.directory(), variables, gate);
+  if (!server.ok()) {
+    return Fail(environment, ExitCode::kSequenceFailed,
+                "cannot offer the variables to scripts: " + server.status().message());
+  }
+  engine_token = (*server)->token();
+  GateReleasingProcessRunner gate_releasing(environment.process_runner, gate);
+  EnvironmentAddingProcessRunner process_runner(gate_releasing, (*server)->ChildEnvironment());
 
   ConsoleProgress progress(environment.error, live_progress);
   RunnerServices services{
-      root,     environment.filesystem, environment.process_runner, environment.clock, **log, state,
-      &progress};
+      root, environment.filesystem, process_runner, environment.clock, **log, state, &progress};
   Runner runner(table, services, settings);
   const RunResult result = runner.Run(variables, start);
+  runner_hold.unlock();
+  (*server)->Stop();
 
   if (result == RunResult::kRebootRequired) {
     environment.error << "tseq: restart required; state saved in " << state.directory()
