@@ -20,36 +20,6 @@ std::string Quote(std::string_view text) {
   return quoted;
 }
 
-bool CompareWith(VariableOperator op, std::string_view value, std::string_view operand) {
-  if (op == VariableOperator::kLike) return WildcardMatch(operand, value);
-  int order = 0;
-  const std::optional<double> value_number = ParseNumber(value);
-  const std::optional<double> operand_number = ParseNumber(operand);
-  if (value_number.has_value() && operand_number.has_value()) {
-    order = *value_number < *operand_number ? -1 : (*value_number > *operand_number ? 1 : 0);
-  } else {
-    order = CompareIgnoreCase(value, operand);
-  }
-  switch (op) {
-    case VariableOperator::kEquals:
-      return order == 0;
-    case VariableOperator::kNotEquals:
-      return order != 0;
-    case VariableOperator::kGreater:
-      return order > 0;
-    case VariableOperator::kGreaterEqual:
-      return order >= 0;
-    case VariableOperator::kLess:
-      return order < 0;
-    case VariableOperator::kLessEqual:
-      return order <= 0;
-    case VariableOperator::kExists:
-    case VariableOperator::kLike:
-      break;
-  }
-  return false;
-}
-
 LeafOutcome EvaluateVariableLeaf(const Condition& condition, const VariableStore& variables) {
   const Variable* variable = variables.Find(condition.variable);
   std::string detail = "not set";
@@ -74,8 +44,9 @@ LeafOutcome EvaluateVariableLeaf(const Condition& condition, const VariableStore
     // ConfigMgr: an unset variable differs from every value and compares with none.
     return ExplainLeaf(description, condition.op == VariableOperator::kNotEquals, detail);
   }
-  const bool result = CompareWith(condition.op, ExpandVariables(variable->value, variables),
-                                  ExpandVariables(condition.operand, variables));
+  const bool result =
+      CompareVariableValue(condition.op, ExpandVariables(variable->value, variables),
+                           ExpandVariables(condition.operand, variables));
   return ExplainLeaf(description, result, detail);
 }
 

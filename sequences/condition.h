@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/diagnostics.h"
@@ -63,6 +64,12 @@ struct Condition {
   std::string command;
   int exit_code = 0;
 };
+
+// Compares a variable's value with an operand, the rule of every variable test (conditions and
+// SetDynamicVariables rules): `like` matches `*` and `?` wildcards ignoring case; the others
+// compare numerically when both sides are numbers, else as text ignoring case.
+// REQUIRES: op is not kExists (existence is decided before any comparison).
+bool CompareVariableValue(VariableOperator op, std::string_view value, std::string_view operand);
 
 // One-line description of a leaf, as written by the user: "variable OSDStateStorePath exists",
 // "file /etc/os-release exists", "os debian version >= 12". For combinators: "all of 3 conditions".

@@ -121,36 +121,6 @@ std::optional<VariableTest> ReadVariableTest(const Value& map, Diagnostics& diag
   return test;
 }
 
-bool CompareVariableValue(VariableOperator op, std::string_view value, std::string_view operand) {
-  if (op == VariableOperator::kLike) return WildcardMatch(operand, value);
-  int order = 0;
-  const std::optional<double> value_number = ParseNumber(value);
-  const std::optional<double> operand_number = ParseNumber(operand);
-  if (value_number.has_value() && operand_number.has_value()) {
-    order = *value_number < *operand_number ? -1 : (*value_number > *operand_number ? 1 : 0);
-  } else {
-    order = CompareIgnoreCase(value, operand);
-  }
-  switch (op) {
-    case VariableOperator::kEquals:
-      return order == 0;
-    case VariableOperator::kNotEquals:
-      return order != 0;
-    case VariableOperator::kGreater:
-      return order > 0;
-    case VariableOperator::kGreaterEqual:
-      return order >= 0;
-    case VariableOperator::kLess:
-      return order < 0;
-    case VariableOperator::kLessEqual:
-      return order <= 0;
-    case VariableOperator::kExists:
-    case VariableOperator::kLike:
-      break;
-  }
-  return false;
-}
-
 VariableTestOutcome EvaluateVariableTest(const VariableTest& test, const VariableStore& variables) {
   const Variable* variable = variables.Find(test.variable);
   std::string detail = "not set";

@@ -32,10 +32,8 @@ struct VariableTest {
 // string, not a list". nullopt when there was any problem.
 std::optional<VariableTest> ReadVariableTest(const Value& map, Diagnostics& diagnostics);
 
-// Compares a variable's value with an operand: `like` matches `*`/`?` wildcards ignoring case;
-// the others compare numerically when both sides are numbers, else as text ignoring case.
-// REQUIRES: op is not kExists.
-bool CompareVariableValue(VariableOperator op, std::string_view value, std::string_view operand);
+// The comparison itself is CompareVariableValue (sequences/condition.h), shared with the
+// condition evaluator so both apply the same rules.
 
 struct VariableTestOutcome {
   bool result = false;
