@@ -96,7 +96,7 @@ TEST_SUITE("GateReleasingProcessRunner") {
         [](const ProcessRequest&) -> Result<ProcessOutcome> { throw std::runtime_error("boom"); });
     GateReleasingProcessRunner runner(broken, gate);
     std::unique_lock<EnvironmentGate> hold(gate);
-    CHECK_THROWS_AS(runner.Run({.arguments = {"x"}}), std::runtime_error);
+    CHECK_THROWS_AS(static_cast<void>(runner.Run({.arguments = {"x"}})), std::runtime_error);
     CHECK_FALSE(FreeForOthers(gate));
   }
 
