@@ -18,6 +18,9 @@ build_dir=$(cd "$1" && pwd)
 seconds=$2
 source_dir=$(cd "$(dirname "$0")" && pwd)
 targets=(sequence_loader_fuzzer condition_fuzzer)
+# FUZZ_SEED fixes libFuzzer's random seed so a run can be repeated (CI sets it); unset = random.
+seed_option=()
+[[ -n "${FUZZ_SEED:-}" ]] && seed_option=("-seed=$FUZZ_SEED")
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/tseq-fuzz-XXXXXX")
 failed=()
@@ -37,7 +40,7 @@ for target in "${targets[@]}"; do
   # -fork is not used: one process keeps the output readable and the report names one input.
   # ASan's stack use is what makes deep YAML nesting fail, so the stack limit stays the default.
   (cd "$work" && "$binary" "$work/corpus" \
-      -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=65536 \
+      -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=65536 "${seed_option[@]}" \
       -dict="$source_dir/fuzz.dict" -artifact_prefix="$work/artifacts/" -print_final_stats=1 \
       >"$work/log" 2>&1)
   status=$?
