@@ -2,15 +2,12 @@
 
 #include <doctest/doctest.h>
 
+#include "steps/step_test_support.h"
+
 namespace tseq {
 namespace {
 
-Value Scalar(std::string text) {
-  Value value;
-  value.kind = Value::Kind::kScalar;
-  value.scalar = std::move(text);
-  return value;
-}
+using testing::Scalar;
 
 StepSchema TestSchema() {
   StepSchema schema;

@@ -5,33 +5,13 @@
 #include "platform/fake_process_runner.h"
 #include "platform/memory_filesystem.h"
 #include "steps/step_registry.h"
+#include "steps/step_test_support.h"
 
 namespace tseq {
 namespace {
 
-class RecordingLog : public StepLog {
- public:
-  void Info(std::string_view message) override { lines.push_back("info: " + std::string(message)); }
-  void Warning(std::string_view message) override {
-    lines.push_back("warning: " + std::string(message));
-  }
-  void Error(std::string_view message) override {
-    lines.push_back("error: " + std::string(message));
-  }
-  std::string All() const {
-    std::string text;
-    for (const std::string& line : lines) text += line + "\n";
-    return text;
-  }
-  std::vector<std::string> lines;
-};
-
-Value Scalar(std::string text) {
-  Value value;
-  value.kind = Value::Kind::kScalar;
-  value.scalar = std::move(text);
-  return value;
-}
+using testing::RecordingLog;
+using testing::Scalar;
 
 // Runs one step of `type` with `with` properties against fakes.
 struct StepHarness {

@@ -13,6 +13,7 @@
 #include "sequences/loader.h"
 #include "steps/core/core_steps.h"
 #include "steps/step_registry.h"
+#include "steps/step_test_support.h"
 
 namespace tseq::testing {
 
@@ -92,23 +93,6 @@ inline void AddFixtureMachine(MemoryFilesystem& filesystem, const std::string& r
   filesystem.AddFile(root + "/proc/net/if_inet6", kFixtureInet6);
   filesystem.AddFile(root + "/proc/net/ipv6_route", kFixtureIpv6Route);
 }
-
-class RecordingLog : public StepLog {
- public:
-  void Info(std::string_view message) override { lines.push_back("info: " + std::string(message)); }
-  void Warning(std::string_view message) override {
-    lines.push_back("warning: " + std::string(message));
-  }
-  void Error(std::string_view message) override {
-    lines.push_back("error: " + std::string(message));
-  }
-  std::string All() const {
-    std::string text;
-    for (const std::string& line : lines) text += line + "\n";
-    return text;
-  }
-  std::vector<std::string> lines;
-};
 
 // Loads sequences with the built-in steps and runs their first step on the fixture machine.
 class DynamicVariablesHarness {

@@ -13,33 +13,10 @@
 #include "platform/machine_root.h"
 #include "platform/process_runner.h"
 #include "steps/step.h"
+#include "steps/step_test_support.h"
 #include "tests/support/temp_directory.h"
 
 namespace tseq::testing {
-
-class RecordingLog : public StepLog {
- public:
-  void Info(std::string_view message) override { lines.push_back("info: " + std::string(message)); }
-  void Warning(std::string_view message) override {
-    lines.push_back("warning: " + std::string(message));
-  }
-  void Error(std::string_view message) override {
-    lines.push_back("error: " + std::string(message));
-  }
-  std::string All() const {
-    std::string text;
-    for (const std::string& line : lines) text += line + "\n";
-    return text;
-  }
-  std::vector<std::string> lines;
-};
-
-inline Value Scalar(std::string text) {
-  Value value;
-  value.kind = Value::Kind::kScalar;
-  value.scalar = std::move(text);
-  return value;
-}
 
 // A machine root under a temporary folder, on the real filesystem; processes run through
 // `processes` (the real runner unless a test passes another).
