@@ -24,6 +24,13 @@ std::string HostName() {
 
 }  // namespace
 
+Locations LocationsFor(const MachineOptions& options, const MachineRoot& root) {
+  return {options.state_directory.empty() ? root.HostPathLexical("/var/lib/tseq")
+                                          : options.state_directory,
+          options.log_directory.empty() ? root.HostPathLexical("/var/log/tseq")
+                                        : options.log_directory};
+}
+
 std::string MachineNameFor(const MachineOptions& options, const MachineRoot& root) {
   if (!options.machine_name.empty()) return options.machine_name;
   Result<std::string> host_path = root.Resolve("/etc/hostname", SymlinkPolicy::kFollow);
@@ -99,8 +106,7 @@ int RunPlanCommand(const CommandEnvironment& environment, const PlanCommandOptio
   }
   PlanOptions plan_options;
   plan_options.machine_name = MachineNameFor(options.machine, root);
-  plan_options.log_directory =
-      options.machine.log_directory.empty() ? "/var/log/tseq" : options.machine.log_directory;
+  plan_options.log_directory = LocationsFor(options.machine, root).log_directory;
   plan_options.offline = options.machine.offline;
   const Plan plan = BuildPlan(*table, std::move(variables), plan_options, root,
                               environment.process_runner, environment.clock);

@@ -75,6 +75,14 @@ struct VarCommandOptions {
 int RunVarCommand(const VarCommandOptions& options, std::ostream& output, std::ostream& error,
                   const std::function<const char*(const char*)>& lookup);
 
+// Where a run on this machine keeps its state and log, as host paths: --state-dir and --log-dir,
+// else ROOT/var/lib/tseq and ROOT/var/log/tseq. Shared so `plan` shows what `run` would use.
+struct Locations {
+  std::string state_directory;
+  std::string log_directory;
+};
+Locations LocationsFor(const MachineOptions& options, const MachineRoot& root);
+
 // Shared by the commands: the machine's short name (--machine-name, else the root's etc/hostname,
 // else this host's name).
 std::string MachineNameFor(const MachineOptions& options, const MachineRoot& root);

@@ -18,18 +18,6 @@
 namespace tseq {
 namespace {
 
-struct Locations {
-  std::string state_directory;  // host paths
-  std::string log_directory;
-};
-
-Locations LocationsFor(const MachineOptions& options, const MachineRoot& root) {
-  return {options.state_directory.empty() ? root.HostPathLexical("/var/lib/tseq")
-                                          : options.state_directory,
-          options.log_directory.empty() ? root.HostPathLexical("/var/log/tseq")
-                                        : options.log_directory};
-}
-
 int Fail(const CommandEnvironment& environment, ExitCode code, const std::string& message) {
   environment.error << "tseq: " << message << "\n";
   return ToInt(code);
