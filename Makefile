@@ -37,7 +37,7 @@ bench: release
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	@cmake --preset fuzz >/dev/null
-	@cmake --build --preset fuzz -j $(JOBS) --target sequence_loader_fuzzer condition_fuzzer
+	@cmake --build --preset fuzz -j $(JOBS) --target fuzzers
 	@bash tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS)
 
 clean:

@@ -22,6 +22,8 @@ const char* StatusCodeName(StatusCode code) {
       return "corruption";
     case StatusCode::kTimeout:
       return "timeout";
+    case StatusCode::kUnauthenticated:
+      return "unauthenticated";
     case StatusCode::kInternal:
       return "internal error";
   }

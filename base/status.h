@@ -23,6 +23,7 @@ enum class StatusCode {
   kIoError,             // the OS reported an I/O failure
   kCorruption,          // stored data failed a check
   kTimeout,             // an operation ran past its deadline
+  kUnauthenticated,     // a key or credential is missing or wrong
   kInternal,            // a bug: an invariant did not hold
 };
 
@@ -72,6 +73,9 @@ inline Status PermissionDeniedError(std::string message) {
 }
 inline Status CorruptionError(std::string message) {
   return Status(StatusCode::kCorruption, std::move(message));
+}
+inline Status UnauthenticatedError(std::string message) {
+  return Status(StatusCode::kUnauthenticated, std::move(message));
 }
 inline Status InternalError(std::string message) {
   return Status(StatusCode::kInternal, std::move(message));

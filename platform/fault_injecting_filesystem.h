@@ -5,11 +5,20 @@
 //   faulty.FailNth(FilesystemOperation::kWriteFileAtomically, 3, IoError("no space left"));
 //
 // The third WriteFileAtomically call fails with that status and changes nothing; other calls pass
-// through to the wrapped filesystem, which must outlive this object.
+// through to the wrapped filesystem, which must outlive this object and every file it returns.
+//
+// Files returned by OpenForRead and CreateFile are wrapped too: kReadAt, kAppend, kSync and kClose
+// count the calls on every handle of this filesystem together (the 2nd kAppend is the second
+// Append on any of its files). An injected failure changes nothing, with two exceptions that
+// mimic the OS:
+//   - kAppend is a short write: the first half of the data (size / 2, rounded down) is appended
+//     to the wrapped file, then the injected status is returned, as when a disk fills up mid-way.
+//   - kClose still closes the wrapped file (close(2) always releases the descriptor), then
+//     returns the injected status.
+// The files may outlive this object (they keep the fault state alive).
 #pragma once
 
-#include <map>
-#include <mutex>
+#include <memory>
 
 #include "platform/filesystem.h"
 
@@ -24,18 +33,29 @@ enum class FilesystemOperation {
   kWriteFileAtomically,
   kRemove,
   kRename,
+  kOpenForRead,
+  kReadAt,  // ReadableFile::ReadAt
+  kCreateFile,
+  kAppend,  // WritableFile::Append
+  kSync,    // WritableFile::Sync
+  kClose,   // WritableFile::Close
+  kCreateHardLink,
+  kCreateSymlink,
+  kSyncDirectory,
+  kSetImmutable,
+  kIsImmutable,
 };
 
 class FaultInjectingFilesystem : public Filesystem {
  public:
-  explicit FaultInjectingFilesystem(Filesystem& wrapped) : wrapped_(wrapped) {}
+  explicit FaultInjectingFilesystem(Filesystem& wrapped);
 
   // The `nth` call (1-based, counted from now) of `operation` fails with `status`.
   void FailNth(FilesystemOperation operation, int nth, Status status);
   // Every call of `operation` from now on fails with `status`.
   void FailAlways(FilesystemOperation operation, Status status);
   void ClearFaults();
-  // How many times `operation` was called since construction.
+  // How many times `operation` was called since construction (failed calls included).
   int CallCount(FilesystemOperation operation) const;
 
   Result<FileInfo> Stat(const std::string& path, SymlinkPolicy policy) const override;
@@ -47,19 +67,23 @@ class FaultInjectingFilesystem : public Filesystem {
                              mode_t mode) override;
   Status Remove(const std::string& path) override;
   Status Rename(const std::string& from, const std::string& to) override;
+  Result<std::unique_ptr<ReadableFile>> OpenForRead(const std::string& path,
+                                                    SymlinkPolicy policy) const override;
+  Result<std::unique_ptr<WritableFile>> CreateFile(const std::string& path, mode_t mode,
+                                                   CreateMode create_mode) override;
+  Status CreateHardLink(const std::string& existing, const std::string& new_path) override;
+  Status CreateSymlink(const std::string& target, const std::string& path) override;
+  Status SyncDirectory(const std::string& path) override;
+  Status SetImmutable(const std::string& path, bool immutable) override;
+  Result<bool> IsImmutable(const std::string& path) const override;
 
  private:
-  struct Fault {
-    int remaining_before_failure = 0;  // 0 = fail on this call; -1 = always
-    Status status;
-  };
-  // Counts the call and returns the injected failure, if any (OK otherwise).
-  Status NextFault(FilesystemOperation operation) const;
+  class Faults;  // the counts and pending faults, shared with the files
+  class FaultyReadableFile;
+  class FaultyWritableFile;
 
   Filesystem& wrapped_;
-  mutable std::mutex mutex_;
-  mutable std::map<FilesystemOperation, int> calls_;
-  mutable std::map<FilesystemOperation, Fault> faults_;
+  const std::shared_ptr<Faults> faults_;
 };
 
 }  // namespace tseq

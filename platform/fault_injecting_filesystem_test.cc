@@ -1,5 +1,8 @@
 #include "platform/fault_injecting_filesystem.h"
 
+#include <memory>
+#include <string>
+
 #include <doctest/doctest.h>
 
 #include "platform/memory_filesystem.h"
@@ -99,6 +102,127 @@ TEST_SUITE("FaultInjectingFilesystem") {
     CHECK(faulty.Remove("/f").message() == "injected");
     CHECK(faulty.Rename("/f", "/g").message() == "injected");
     CHECK(*memory.ReadFile("/f") == "x");
+  }
+
+  TEST_CASE("passes file operations through when no fault is set") {
+    MemoryFilesystem memory;
+    FaultInjectingFilesystem faulty(memory);
+    std::unique_ptr<WritableFile> file =
+        std::move(faulty.CreateFile("/f", 0600, CreateMode::kCreateNew)).value();
+    CHECK(file->path() == "/f");
+    REQUIRE(file->Append("hello").ok());
+    REQUIRE(file->Sync().ok());
+    REQUIRE(file->Close().ok());
+    const std::unique_ptr<ReadableFile> reader =
+        std::move(faulty.OpenForRead("/f", SymlinkPolicy::kFollow)).value();
+    char buffer[8] = {};
+    CHECK(*reader->ReadAt(1, buffer, sizeof(buffer)) == 4);
+    CHECK(std::string(buffer, 4) == "ello");
+    CHECK(*reader->Size() == 5);
+    CHECK(reader->path() == "/f");
+    REQUIRE(faulty.CreateHardLink("/f", "/g").ok());
+    REQUIRE(faulty.CreateSymlink("/f", "/l").ok());
+    REQUIRE(faulty.SyncDirectory("/").ok());
+    REQUIRE(faulty.SetImmutable("/g", true).ok());
+    CHECK(*faulty.IsImmutable("/f") == true);
+    CHECK(memory.Stat("/f", SymlinkPolicy::kFollow)->link_count == 2);
+    CHECK(faulty.CallCount(FilesystemOperation::kAppend) == 1);
+    CHECK(faulty.CallCount(FilesystemOperation::kReadAt) == 1);
+    CHECK(faulty.CallCount(FilesystemOperation::kClose) == 1);
+  }
+
+  TEST_CASE("an Append fault is a short write of the first half of the data") {
+    MemoryFilesystem memory;
+    FaultInjectingFilesystem faulty(memory);
+    faulty.FailNth(FilesystemOperation::kAppend, 2, IoError("No space left on device"));
+    std::unique_ptr<WritableFile> file =
+        std::move(faulty.CreateFile("/f", 0644, CreateMode::kCreateNew)).value();
+    REQUIRE(file->Append("abcd").ok());
+    const Status failed = file->Append("12345");
+    CHECK(failed.code() == StatusCode::kIoError);
+    CHECK(failed.message() == "No space left on device");
+    CHECK(*memory.ReadFile("/f") == "abcd12");
+    REQUIRE(file->Append("!").ok());
+    CHECK(*memory.ReadFile("/f") == "abcd12!");
+  }
+
+  TEST_CASE("calls on handles are counted across all the files of the filesystem") {
+    MemoryFilesystem memory;
+    FaultInjectingFilesystem faulty(memory);
+    std::unique_ptr<WritableFile> first =
+        std::move(faulty.CreateFile("/a", 0644, CreateMode::kCreateNew)).value();
+    std::unique_ptr<WritableFile> second =
+        std::move(faulty.CreateFile("/b", 0644, CreateMode::kCreateNew)).value();
+    faulty.FailNth(FilesystemOperation::kAppend, 3, IoError("full"));
+    CHECK(first->Append("1").ok());
+    CHECK(second->Append("2").ok());
+    CHECK(first->Append("xy").message() == "full");
+    CHECK(second->Append("3").ok());
+    CHECK(*memory.ReadFile("/a") == "1x");
+    CHECK(*memory.ReadFile("/b") == "23");
+    CHECK(faulty.CallCount(FilesystemOperation::kAppend) == 4);
+
+    memory.AddFile("/r", "data");
+    const std::unique_ptr<ReadableFile> reader_one =
+        std::move(faulty.OpenForRead("/r", SymlinkPolicy::kFollow)).value();
+    const std::unique_ptr<ReadableFile> reader_two =
+        std::move(faulty.OpenForRead("/r", SymlinkPolicy::kFollow)).value();
+    faulty.FailNth(FilesystemOperation::kReadAt, 2, CorruptionError("bad sector"));
+    char buffer[4];
+    CHECK(reader_one->ReadAt(0, buffer, 4).ok());
+    CHECK(reader_two->ReadAt(0, buffer, 4).status().message() == "bad sector");
+    CHECK(reader_one->ReadAt(0, buffer, 4).ok());
+    CHECK(faulty.CallCount(FilesystemOperation::kReadAt) == 3);
+  }
+
+  TEST_CASE("Sync and Close faults fail the handle call; Close still closes") {
+    MemoryFilesystem memory;
+    FaultInjectingFilesystem faulty(memory);
+    std::unique_ptr<WritableFile> file =
+        std::move(faulty.CreateFile("/f", 0644, CreateMode::kCreateNew)).value();
+    faulty.FailNth(FilesystemOperation::kSync, 1, IoError("sync failed"));
+    faulty.FailNth(FilesystemOperation::kClose, 1, IoError("close failed"));
+    REQUIRE(file->Append("x").ok());
+    CHECK(file->Sync().message() == "sync failed");
+    CHECK(file->Sync().ok());
+    CHECK(file->Close().message() == "close failed");
+    CHECK(file->Close().message() == "cannot close '/f': the file is closed");
+  }
+
+  TEST_CASE("every file operation can fail, changing nothing") {
+    MemoryFilesystem memory;
+    memory.AddFile("/f", "x");
+    FaultInjectingFilesystem faulty(memory);
+    const Status fault = PermissionDeniedError("injected");
+    for (const FilesystemOperation operation :
+         {FilesystemOperation::kOpenForRead, FilesystemOperation::kCreateFile,
+          FilesystemOperation::kCreateHardLink, FilesystemOperation::kCreateSymlink,
+          FilesystemOperation::kSyncDirectory, FilesystemOperation::kSetImmutable,
+          FilesystemOperation::kIsImmutable}) {
+      faulty.FailNth(operation, 1, fault);
+    }
+    CHECK(faulty.OpenForRead("/f", SymlinkPolicy::kFollow).status().message() == "injected");
+    CHECK(faulty.CreateFile("/f", 0644, CreateMode::kTruncate).status().message() == "injected");
+    CHECK(faulty.CreateHardLink("/f", "/g").message() == "injected");
+    CHECK(faulty.CreateSymlink("/f", "/l").message() == "injected");
+    CHECK(faulty.SyncDirectory("/").message() == "injected");
+    CHECK(faulty.SetImmutable("/f", true).message() == "injected");
+    CHECK(faulty.IsImmutable("/f").status().message() == "injected");
+    CHECK(*memory.ReadFile("/f") == "x");
+    CHECK(*memory.ListDirectory("/") == std::vector<std::string>{"f"});
+    CHECK(*memory.IsImmutable("/f") == false);
+  }
+
+  TEST_CASE("files may outlive the filesystem that opened them") {
+    MemoryFilesystem memory;
+    std::unique_ptr<WritableFile> file;
+    {
+      FaultInjectingFilesystem faulty(memory);
+      file = std::move(faulty.CreateFile("/f", 0644, CreateMode::kCreateNew)).value();
+      faulty.FailAlways(FilesystemOperation::kAppend, IoError("full"));
+    }
+    CHECK(file->Append("ab").message() == "full");
+    CHECK(*memory.ReadFile("/f") == "a");
   }
 }
 

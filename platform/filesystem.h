@@ -8,14 +8,14 @@
 // say otherwise.
 #pragma once
 
-#include <sys/types.h>
-
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <sys/types.h>
 
 #include "base/status.h"
 
@@ -27,8 +27,47 @@ enum class SymlinkPolicy { kFollow, kDoNotFollow };
 struct FileInfo {
   FileType type = FileType::kRegular;
   uint64_t size = 0;
-  std::chrono::system_clock::time_point modified;
-  mode_t mode = 0;  // permission bits only (07777)
+  std::chrono::system_clock::time_point modified;  // nanosecond precision where the OS has it
+  mode_t mode = 0;                                 // permission bits only (07777)
+  uid_t owner = 0;
+  gid_t group = 0;
+  uint64_t device = 0;  // st_dev: two paths are on the same filesystem when these are equal
+  uint64_t inode = 0;   // st_ino: with `device`, identifies the file (hard links share it)
+  uint64_t link_count = 1;
+};
+
+// A file opened for reading. ReadAt may be called from several threads at once. Closing happens
+// when the object is destroyed.
+class ReadableFile {
+ public:
+  virtual ~ReadableFile() = default;
+  // Reads up to `length` bytes at `offset` into `buffer` and returns how many were read: fewer
+  // than `length` only at the end of the file (0 at or past it). IoError naming the path on
+  // failure; interrupted reads are retried.
+  virtual Result<size_t> ReadAt(uint64_t offset, char* buffer, size_t length) const = 0;
+  // The file's size now (fstat).
+  virtual Result<uint64_t> Size() const = 0;
+  virtual const std::string& path() const = 0;
+};
+
+// A file being written from its start by one thread. Append writes every byte or fails; after a
+// failure, how much of that call's data reached the file is unspecified. Destroying the object
+// without Close() closes the file without syncing (as a crash would leave it).
+class WritableFile {
+ public:
+  virtual ~WritableFile() = default;
+  virtual Status Append(std::string_view data) = 0;
+  // Flushes the data written so far to stable storage (fdatasync).
+  virtual Status Sync() = 0;
+  // Closes the file; later calls fail with FailedPrecondition "cannot ACTION 'PATH': the file is
+  // closed". Reports a failure of close(2) (data may be lost).
+  virtual Status Close() = 0;
+  virtual const std::string& path() const = 0;
+};
+
+enum class CreateMode {
+  kCreateNew,  // AlreadyExists if anything (even a dangling symlink) is at the path
+  kTruncate,   // replaces the content of an existing regular file; never follows a symlink
 };
 
 class Filesystem {
@@ -54,6 +93,35 @@ class Filesystem {
   // Removes a file, symlink or empty directory. NotFound if absent.
   virtual Status Remove(const std::string& path) = 0;
   virtual Status Rename(const std::string& from, const std::string& to) = 0;
+
+  // Opens a file for reading. Under kDoNotFollow a symlink at `path` itself is refused
+  // (InvalidArgument "cannot open 'PATH': it is a symlink"); symlinks in parent components are
+  // followed. Opening a directory is InvalidArgument "cannot open 'PATH': it is a directory".
+  virtual Result<std::unique_ptr<ReadableFile>> OpenForRead(const std::string& path,
+                                                            SymlinkPolicy policy) const = 0;
+  // Creates a regular file for writing with permission bits `mode` (not reduced by the umask).
+  // Under kCreateNew an existing path is AlreadyExists "cannot create 'PATH': File exists"; under
+  // kTruncate a symlink at `path` is InvalidArgument "cannot create 'PATH': it is a symlink".
+  virtual Result<std::unique_ptr<WritableFile>> CreateFile(const std::string& path, mode_t mode,
+                                                           CreateMode create_mode) = 0;
+  // link(2): `new_path` becomes another name of the file at `existing` (never following a
+  // symlink at `existing`). FailedPrecondition "cannot link 'NEW' to 'EXISTING': not on the same
+  // filesystem" for EXDEV; AlreadyExists when `new_path` exists.
+  virtual Status CreateHardLink(const std::string& existing, const std::string& new_path) = 0;
+  // Creates a symlink at `path` whose content is `target` (which need not exist). AlreadyExists
+  // when something is at `path`.
+  virtual Status CreateSymlink(const std::string& target, const std::string& path) = 0;
+  // fsync(2) on a directory, so that entries created or renamed in it survive a power loss.
+  virtual Status SyncDirectory(const std::string& path) = 0;
+  // Sets or clears the immutable attribute (FS_IMMUTABLE_FL, chattr +i) of a file or directory,
+  // never following a symlink. FailedPrecondition "... not supported by this filesystem" when the
+  // filesystem has no such attribute; PermissionDenied without CAP_LINUX_IMMUTABLE;
+  // InvalidArgument "...: it is a symlink" for a symlink and "...: not a regular file or
+  // directory" for a device, FIFO or socket (which are never opened).
+  virtual Status SetImmutable(const std::string& path, bool immutable) = 0;
+  // Whether the immutable attribute is set; false on filesystems without it. The same
+  // InvalidArgument errors as SetImmutable, with "cannot read the immutable attribute of 'PATH'".
+  virtual Result<bool> IsImmutable(const std::string& path) const = 0;
 };
 
 // The real filesystem, through POSIX calls. Thread-safe.

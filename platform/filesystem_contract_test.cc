@@ -45,6 +45,9 @@ void CheckStatAndRead(const Subject& subject) {
   REQUIRE(directory.ok());
   CHECK(directory->type == FileType::kDirectory);
   CHECK(directory->mode == 0755);
+  CHECK(file->link_count == 1);
+  CHECK(file->device == directory->device);
+  CHECK(file->inode != directory->inode);
   CHECK(*filesystem.ReadFile(subject.Path("dir/file")) == binary);
 
   const std::string missing = subject.Path("dir/missing");

@@ -1,5 +1,6 @@
 #include "platform/memory_filesystem.h"
 
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -160,6 +161,96 @@ TEST_SUITE("MemoryFilesystem") {
     CHECK(filesystem.Rename("/file", "/dir").message() ==
           "cannot rename '/file' to '/dir': Is a directory");
     CHECK(filesystem.Rename("/file", "/file").ok());
+  }
+
+  TEST_CASE("SetOwner sets the owner and group Stat reports; others stay root") {
+    MemoryFilesystem filesystem;
+    filesystem.AddFile("/home/alice/notes", "x");
+    filesystem.AddSymlink("/link", "/home/alice/notes");
+    filesystem.SetOwner("/home/alice/notes", 1000, 100);
+    const Result<FileInfo> info = filesystem.Stat("/link", SymlinkPolicy::kFollow);
+    CHECK(info->owner == 1000);
+    CHECK(info->group == 100);
+    CHECK(filesystem.Stat("/link", SymlinkPolicy::kDoNotFollow)->owner == 0);
+    CHECK(filesystem.Stat("/home/alice", SymlinkPolicy::kFollow)->group == 0);
+  }
+
+  TEST_CASE("numbers inodes in creation order on device 1") {
+    MemoryFilesystem filesystem;
+    filesystem.AddFile("/a", "x");
+    REQUIRE(filesystem.WriteFileAtomically("/b", "y", 0644).ok());
+    const FileInfo root = *filesystem.Stat("/", SymlinkPolicy::kFollow);
+    const FileInfo a = *filesystem.Stat("/a", SymlinkPolicy::kFollow);
+    const FileInfo b = *filesystem.Stat("/b", SymlinkPolicy::kFollow);
+    CHECK(root.inode == 1);
+    CHECK(a.inode == 2);
+    CHECK(b.inode == 3);
+    CHECK(root.device == 1);
+    CHECK(b.device == 1);
+    // Replacing a file atomically gives the name a new inode, as rename(2) does.
+    REQUIRE(filesystem.WriteFileAtomically("/a", "z", 0644).ok());
+    CHECK(filesystem.Stat("/a", SymlinkPolicy::kFollow)->inode == 4);
+  }
+
+  TEST_CASE("a directory's link count is two plus its subdirectories") {
+    MemoryFilesystem filesystem;
+    REQUIRE(filesystem.CreateDirectories("/d/one/deeper", 0755).ok());
+    REQUIRE(filesystem.CreateDirectories("/d/two", 0755).ok());
+    filesystem.AddFile("/d/file", "x");
+    CHECK(filesystem.Stat("/d", SymlinkPolicy::kFollow)->link_count == 4);
+    CHECK(filesystem.Stat("/d/two", SymlinkPolicy::kFollow)->link_count == 2);
+    CHECK(filesystem.Stat("/", SymlinkPolicy::kFollow)->link_count == 3);
+  }
+
+  TEST_CASE("replacing one name of a hard-linked file leaves the other with the old content") {
+    MemoryFilesystem filesystem;
+    filesystem.AddFile("/a", "old");
+    REQUIRE(filesystem.CreateHardLink("/a", "/b").ok());
+    REQUIRE(filesystem.WriteFileAtomically("/a", "new", 0644).ok());
+    CHECK(*filesystem.ReadFile("/b") == "old");
+    CHECK(filesystem.Stat("/b", SymlinkPolicy::kFollow)->link_count == 1);
+    // Renaming one name of a file onto another does nothing, as rename(2) does.
+    REQUIRE(filesystem.CreateHardLink("/b", "/c").ok());
+    REQUIRE(filesystem.Rename("/b", "/c").ok());
+    CHECK(*filesystem.ListDirectory("/") == Names{"a", "b", "c"});
+    CHECK(filesystem.Stat("/c", SymlinkPolicy::kFollow)->link_count == 2);
+  }
+
+  TEST_CASE("open files outlive the filesystem") {
+    std::unique_ptr<ReadableFile> reader;
+    std::unique_ptr<WritableFile> writer;
+    {
+      MemoryFilesystem filesystem;
+      writer = std::move(filesystem.CreateFile("/f", 0644, CreateMode::kCreateNew)).value();
+      reader = std::move(filesystem.OpenForRead("/f", SymlinkPolicy::kFollow)).value();
+    }
+    REQUIRE(writer->Append("late").ok());
+    CHECK(*reader->Size() == 4);
+  }
+
+  TEST_CASE("entries cannot be created or moved into an immutable directory") {
+    MemoryFilesystem filesystem;
+    filesystem.AddFile("/locked/file", "x");
+    filesystem.AddFile("/outside", "y");
+    REQUIRE(filesystem.SetImmutable("/locked", true).ok());
+    CHECK(filesystem.CreateDirectories("/locked/sub", 0755).message() ==
+          "cannot create directory '/locked/sub': Operation not permitted");
+    CHECK(filesystem.CreateSymlink("x", "/locked/link").message() ==
+          "cannot create symlink '/locked/link': Operation not permitted");
+    CHECK(filesystem.Rename("/outside", "/locked/moved").message() ==
+          "cannot rename '/outside' to '/locked/moved': Operation not permitted");
+    CHECK(*filesystem.ListDirectory("/locked") == Names{"file"});
+    // Nor can the directory itself be renamed or removed, though its parent is not immutable.
+    CHECK(filesystem.Rename("/locked", "/renamed").message() ==
+          "cannot rename '/locked' to '/renamed': Operation not permitted");
+    REQUIRE(filesystem.SetImmutable("/locked/file", true).ok());
+    REQUIRE(filesystem.SetImmutable("/locked", false).ok());
+    CHECK(filesystem.Remove("/locked/file").message() ==
+          "cannot remove '/locked/file': Operation not permitted");
+    CHECK(filesystem.CreateHardLink("/locked/file", "/link").message() ==
+          "cannot link '/link' to '/locked/file': Operation not permitted");
+    REQUIRE(filesystem.SetImmutable("/locked/file", false).ok());
+    CHECK(filesystem.Remove("/locked/file").ok());
   }
 
   TEST_CASE("is safe to use from several threads") {

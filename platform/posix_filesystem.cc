@@ -11,6 +11,7 @@
 #include "platform/errno_status.h"
 #include "platform/file_descriptor.h"
 #include "platform/filesystem.h"
+#include "platform/posix_files.h"
 
 namespace tseq {
 namespace {
@@ -70,6 +71,11 @@ class PosixFilesystem : public Filesystem {
             std::chrono::seconds(status.st_mtim.tv_sec) +
             std::chrono::nanoseconds(status.st_mtim.tv_nsec)));
     info.mode = status.st_mode & 07777;
+    info.owner = status.st_uid;
+    info.group = status.st_gid;
+    info.device = static_cast<uint64_t>(status.st_dev);
+    info.inode = static_cast<uint64_t>(status.st_ino);
+    info.link_count = static_cast<uint64_t>(status.st_nlink);
     return info;
   }
 
@@ -179,10 +185,7 @@ class PosixFilesystem : public Filesystem {
     }
 
     // The rename is durable only once the directory entry itself reaches the disk.
-    FileDescriptor parent(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!parent.valid()) return ErrnoStatus(errno, "sync directory", directory);
-    if (::fsync(parent.get()) != 0) return ErrnoStatus(errno, "sync directory", directory);
-    return Status::Ok();
+    return PosixSyncDirectory(directory);
   }
 
   Status Remove(const std::string& path) override {
@@ -201,6 +204,34 @@ class PosixFilesystem : public Filesystem {
   Status Rename(const std::string& from, const std::string& to) override {
     if (::rename(from.c_str(), to.c_str()) == 0) return Status::Ok();
     return ErrnoStatus(errno, "cannot rename '" + from + "' to '" + to + "'");
+  }
+
+  Result<std::unique_ptr<ReadableFile>> OpenForRead(const std::string& path,
+                                                    SymlinkPolicy policy) const override {
+    return PosixOpenForRead(path, policy);
+  }
+
+  Result<std::unique_ptr<WritableFile>> CreateFile(const std::string& path, mode_t mode,
+                                                   CreateMode create_mode) override {
+    return PosixCreateFile(path, mode, create_mode);
+  }
+
+  Status CreateHardLink(const std::string& existing, const std::string& new_path) override {
+    return PosixCreateHardLink(existing, new_path);
+  }
+
+  Status CreateSymlink(const std::string& target, const std::string& path) override {
+    return PosixCreateSymlink(target, path);
+  }
+
+  Status SyncDirectory(const std::string& path) override { return PosixSyncDirectory(path); }
+
+  Status SetImmutable(const std::string& path, bool immutable) override {
+    return PosixSetImmutable(path, immutable);
+  }
+
+  Result<bool> IsImmutable(const std::string& path) const override {
+    return PosixIsImmutable(path);
   }
 };
 

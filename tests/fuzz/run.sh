@@ -17,7 +17,7 @@ fi
 build_dir=$(cd "$1" && pwd)
 seconds=$2
 source_dir=$(cd "$(dirname "$0")" && pwd)
-targets=(sequence_loader_fuzzer condition_fuzzer)
+targets=(sequence_loader_fuzzer condition_fuzzer store_reader_fuzzer)
 # FUZZ_SEED fixes libFuzzer's random seed so a run can be repeated (CI sets it); unset = random.
 seed_option=()
 [[ -n "${FUZZ_SEED:-}" ]] && seed_option=("-seed=$FUZZ_SEED")
@@ -35,13 +35,20 @@ for target in "${targets[@]}"; do
   cp -R "$source_dir/corpus/$target/." "$work/corpus/"
   find "$source_dir/crashes/$target" -maxdepth 1 -type f ! -name '.*' -exec cp {} "$work/corpus/" \;
 
+  # A target may have its own dictionary (TARGET.dict); the YAML targets share fuzz.dict.
+  dictionary_option=()
+  if [[ -f "$source_dir/$target.dict" ]]; then
+    dictionary_option=("-dict=$source_dir/$target.dict")
+  elif [[ "$target" != store_reader_fuzzer ]]; then
+    dictionary_option=("-dict=$source_dir/fuzz.dict")
+  fi
   echo "== $target: ${seconds}s, corpus of $(find "$work/corpus" -type f | wc -l) inputs"
   set +e
   # -fork is not used: one process keeps the output readable and the report names one input.
   # ASan's stack use is what makes deep YAML nesting fail, so the stack limit stays the default.
   (cd "$work" && "$binary" "$work/corpus" \
       -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=65536 "${seed_option[@]}" \
-      -dict="$source_dir/fuzz.dict" -artifact_prefix="$work/artifacts/" -print_final_stats=1 \
+      "${dictionary_option[@]}" -artifact_prefix="$work/artifacts/" -print_final_stats=1 \
       >"$work/log" 2>&1)
   status=$?
   set -e

@@ -1,0 +1,87 @@
+// Directory stores: the `/nocompress` layout (copies) and the `/hardlink /nocompress` layout
+// (hard links to the originals), docs/store-format.md "Directory stores".
+//
+//   STORE/USMT/catalog.mig           the catalog (written last: without it the store is incomplete)
+//   STORE/USMT/File/DIRECTORY/PATH   each regular file's content
+//   STORE/tseq-protected-store       hard-link stores only: the protection marker
+//
+// A hard-link store is protected: the marker, plus the immutable attribute on the store's own
+// directories and marker (never on the linked files, which are the users'). RemoveStore is the
+// only supported way to delete one.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "archive/catalog.h"
+#include "base/status.h"
+#include "platform/filesystem.h"
+
+namespace tseq::archive {
+
+inline constexpr std::string_view kCatalogFileName = "USMT/catalog.mig";
+inline constexpr std::string_view kContentDirectoryName = "USMT/File";
+inline constexpr std::string_view kProtectedMarkerName = "tseq-protected-store";
+// The catalog property that tells the layouts apart: "copy" or "hardlink".
+inline constexpr std::string_view kLayoutProperty = "layout";
+
+enum class DirectoryStoreKind { kCopy, kHardLink };
+
+class DirectoryStoreWriter {
+ public:
+  // Creates STORE/USMT/File (STORE itself may exist). AlreadyExists "a store already exists at
+  // 'STORE' ..." when STORE/USMT exists: callers remove an old store first (scanstate /o).
+  // `filesystem` must outlive the writer.
+  static Result<std::unique_ptr<DirectoryStoreWriter>> Create(Filesystem& filesystem,
+                                                              const std::string& store,
+                                                              DirectoryStoreKind kind,
+                                                              Attributes properties);
+
+  Result<uint32_t> AddRoot(CatalogRoot root);
+  // Directories, symlinks and hard links: recorded in the catalog only.
+  Result<uint64_t> AddEntry(CatalogEntry entry);
+  // A regular file from `source_path` (a symlink there is refused): copied into the store with
+  // mode 0600, or hard-linked (FailedPrecondition naming both paths when they are on different
+  // filesystems). The entry's size is what was copied, or the linked file's size.
+  Result<uint64_t> AddFile(CatalogEntry entry, const std::string& source_path);
+  // Writes catalog.mig; for a hard-link store then protects it. After a failure the store is
+  // incomplete (no catalog.mig), and says so when read.
+  Status Finish();
+
+  const Catalog& catalog() const { return catalog_.catalog(); }
+
+ private:
+  DirectoryStoreWriter(Filesystem& filesystem, std::string store, DirectoryStoreKind kind);
+  Status CopyFile(const std::string& source_path, const std::string& target_path, uint64_t& size);
+
+  Filesystem& filesystem_;
+  std::string store_;
+  DirectoryStoreKind kind_;
+  CatalogBuilder catalog_;
+};
+
+// Reads a directory store's catalog. NotFound "no store at 'STORE'" when there is no USMT
+// folder; FailedPrecondition "... is incomplete ..." when it has no catalog.mig; corruption of
+// the catalog as the .MIG reader reports it.
+Result<Catalog> ReadDirectoryStoreCatalog(const Filesystem& filesystem, const std::string& store);
+
+// Where the content of regular-file (or hard-link) entry `index` lives.
+std::string DirectoryStoreContentPath(const std::string& store, const Catalog& catalog,
+                                      uint64_t index);
+
+// Whether `store` carries the protection marker.
+bool IsProtectedStore(const Filesystem& filesystem, const std::string& store);
+
+// Sets (or lifts) the protection of a hard-link store: the marker file and the immutable
+// attribute of the store's directories. Filesystems without the attribute keep the marker only.
+Status ProtectStore(Filesystem& filesystem, const std::string& store);
+Status UnprotectStore(Filesystem& filesystem, const std::string& store);
+
+// `usmtutils /rd`: lifts the protection and removes the store's tree without following any
+// symlink; the originals of a hard-link store keep their other names. FailedPrecondition
+// "'DIR' is not a tseq state store ..." for a directory that holds no store (it is left alone).
+Status RemoveStore(Filesystem& filesystem, const std::string& store);
+
+}  // namespace tseq::archive
