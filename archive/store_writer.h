@@ -115,7 +115,6 @@ class StoreWriter {
   std::string block_;      // the block being filled: always block-size bytes, the first
   size_t block_fill_ = 0;  // `block_fill_` of them in use
   std::vector<std::string> spare_blocks_;  // written blocks' buffers, for reuse
-  BlockKind block_kind_ = BlockKind::kData;
   uint64_t next_block_index_ = 0;
   uint64_t written_ = 0;  // bytes given to the sink
   CatalogBuilder catalog_;
