@@ -218,14 +218,17 @@ Status UnprotectStore(Filesystem& filesystem, const std::string& store) {
 }
 
 Status RemoveStore(Filesystem& filesystem, const std::string& store) {
+  // An interrupted capture leaves only a partial file or a content folder: still a store.
   const bool is_store = IsProtectedStore(filesystem, store) ||
                         Exists(filesystem, Join(store, kCatalogFileName)) ||
-                        Exists(filesystem, StoreFilePath(store));
+                        Exists(filesystem, Join(store, kContentDirectoryName)) ||
+                        Exists(filesystem, StoreFilePath(store)) ||
+                        Exists(filesystem, StoreFilePath(store) + std::string(kPartialSuffix));
   if (!is_store) {
     return FailedPreconditionError(
         "'" + store + "' is not a tseq state store (no " + std::string(kProtectedMarkerName) +
-        ", " + std::string(kCatalogFileName) + " or " + std::string(kStoreFileName) +
-        "); usmtutils /rd removes only stores");
+        ", " + std::string(kCatalogFileName) + ", " + std::string(kContentDirectoryName) + " or " +
+        std::string(kStoreFileName) + "); usmtutils /rd removes only stores");
   }
   TSEQ_RETURN_IF_ERROR(UnprotectStore(filesystem, store));
   return RemoveTree(filesystem, store);

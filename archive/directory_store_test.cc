@@ -97,8 +97,8 @@ TEST_SUITE("directory stores") {
     CHECK(status.code() == StatusCode::kFailedPrecondition);
     CHECK(status.message() == "'" + fixture.home +
                                   "' is not a tseq state store (no tseq-protected-store, "
-                                  "USMT/catalog.mig or USMT/USMT.MIG); usmtutils /rd removes "
-                                  "only stores");
+                                  "USMT/catalog.mig, USMT/File or USMT/USMT.MIG); usmtutils /rd "
+                                  "removes only stores");
     CHECK(tseq::testing::ReadFileForTest(fixture.home + "/docs/a.txt") == "alpha");
   }
 
@@ -113,6 +113,11 @@ TEST_SUITE("directory stores") {
     CHECK(catalog.status().message() == "the store at '" + fixture.store +
                                             "' is incomplete: its capture did not finish (" +
                                             fixture.store + "/USMT/catalog.mig does not exist)");
+    // An interrupted store can still be removed (usmtutils /rd).
+    CHECK(RemoveStore(*fixture.filesystem, fixture.store).ok());
+    REQUIRE(DirectoryStoreWriter::Create(*fixture.filesystem, fixture.store,
+                                         DirectoryStoreKind::kCopy, {})
+                .ok());
     const auto again = DirectoryStoreWriter::Create(*fixture.filesystem, fixture.store,
                                                     DirectoryStoreKind::kCopy, {});
     CHECK(again.status().code() == StatusCode::kAlreadyExists);
