@@ -97,19 +97,19 @@ class Evaluator {
     const size_t line = trace_.size();
     trace_.push_back({depth, "", false});
     const bool stop_at = condition.kind != ConditionKind::kAll;
-    std::optional<NodeOutcome> decider;
+    bool decided = false;
     NodeOutcome last;
     for (const Condition& child : condition.children) {
       last = Evaluate(child, depth + 1);
       if (last.result == stop_at) {
-        decider = std::move(last);
+        decided = true;
         break;
       }
     }
     const size_t count = condition.children.size();
     NodeOutcome result;
-    if (decider.has_value()) {
-      result = std::move(*decider);
+    if (decided) {
+      result = std::move(last);
       result.result = condition.kind == ConditionKind::kAny;
     } else {
       result.result = condition.kind != ConditionKind::kAny;

@@ -2,53 +2,93 @@
 
 #include <utility>
 
+#include "steps/core/core_steps.h"
+
 namespace tseq {
 namespace {
 
-void Flatten(const std::vector<SequenceNode>& nodes, int depth, int parent,
-             const std::string& parent_path, const StepRegistry& registry,
-             std::vector<Instruction>& instructions, Diagnostics& diagnostics) {
-  for (const SequenceNode& node : nodes) {
-    const int index = static_cast<int>(instructions.size());
-    Instruction instruction;
-    instruction.node = &node;
-    instruction.depth = depth;
-    instruction.parent = parent;
-    instruction.path = parent_path.empty() ? node.name : parent_path + " / " + node.name;
-    if (!node.is_group()) {
-      instruction.step = registry.Find(node.type);
-      // The loader checked types and ran each step's Validate() against the same registry;
-      // reaching here means the caller loaded with another catalog.
-      if (instruction.step == nullptr) {
-        diagnostics.AddError(node.location, "unknown step type '" + node.type + "'");
+class Flattener {
+ public:
+  Flattener(const SequenceTree& tree, const StepRegistry& registry,
+            std::vector<Instruction>& instructions, Diagnostics& diagnostics)
+      : tree_(tree), registry_(registry), instructions_(instructions), diagnostics_(diagnostics) {}
+
+  // Returns false once the table is too big, to stop at once.
+  bool Flatten(const std::vector<SequenceNode>& nodes, int depth, int parent,
+               const std::string& parent_path) {
+    for (const SequenceNode& node : nodes) {
+      if (instructions_.size() >= static_cast<size_t>(kMaxInstructions)) {
+        diagnostics_.AddError(node.location,
+                              "the sequence and its child sequences expand to "
+                              "more than " +
+                                  std::to_string(kMaxInstructions) + " instructions");
+        return false;
       }
+      const int index = static_cast<int>(instructions_.size());
+      Instruction instruction;
+      instruction.node = &node;
+      instruction.depth = depth;
+      instruction.parent = parent;
+      instruction.path = parent_path.empty() ? node.name : parent_path + " / " + node.name;
+      const std::vector<SequenceNode>* children = nullptr;
+      if (node.is_group()) {
+        instruction.kind = InstructionKind::kGroup;
+        children = &node.children;
+      } else if (node.type == kRunSequenceStepType) {
+        instruction.kind = InstructionKind::kSequence;
+        instruction.child = tree_.ChildOf(node);
+        if (instruction.child == nullptr) {
+          diagnostics_.AddError(node.location, "RunSequence step '" + node.name +
+                                                   "': its child sequence was not loaded");
+        } else {
+          children = &instruction.child->steps;
+        }
+      } else {
+        instruction.step = registry_.Find(node.type);
+        // The loader checked types and ran each step's Validate() against the same registry;
+        // reaching here means the caller loaded with another catalog.
+        if (instruction.step == nullptr) {
+          diagnostics_.AddError(node.location, "unknown step type '" + node.type + "'");
+        }
+      }
+      // Kept by value: the table grows (and may move its elements) while the children are
+      // flattened, so a reference to this instruction's path would dangle.
+      const std::string path = instruction.path;
+      instructions_.push_back(std::move(instruction));
+      if (children != nullptr && !Flatten(*children, depth + 1, index, path)) return false;
+      instructions_[static_cast<size_t>(index)].end = static_cast<int>(instructions_.size());
     }
-    // Kept by value: `instructions` grows (and may move its elements) while the children are
-    // flattened, so a reference to this instruction's path would dangle.
-    const std::string path = instruction.path;
-    instructions.push_back(std::move(instruction));
-    if (node.is_group()) {
-      Flatten(node.children, depth + 1, index, path, registry, instructions, diagnostics);
-    }
-    instructions[static_cast<size_t>(index)].end = static_cast<int>(instructions.size());
+    return true;
   }
-}
+
+ private:
+  const SequenceTree& tree_;
+  const StepRegistry& registry_;
+  std::vector<Instruction>& instructions_;
+  Diagnostics& diagnostics_;
+};
 
 }  // namespace
 
-Result<InstructionTable> InstructionTable::Build(SequencePointer sequence,
-                                                 const StepRegistry& registry,
+Result<InstructionTable> InstructionTable::Build(SequenceTree tree, const StepRegistry& registry,
                                                  Diagnostics& diagnostics) {
   InstructionTable table;
-  table.sequence_ = std::move(sequence);
+  table.tree_ = std::move(tree);
   const int errors_before = diagnostics.error_count();
-  Flatten(table.sequence_->steps, 0, -1, "", registry, table.instructions_, diagnostics);
+  Flattener(table.tree_, registry, table.instructions_, diagnostics)
+      .Flatten(table.tree_.root()->steps, 0, -1, "");
   if (diagnostics.error_count() > errors_before) {
-    return InvalidArgumentError(table.sequence_->source_file + ": " +
+    return InvalidArgumentError(table.sequence().source_file + ": " +
                                 std::to_string(diagnostics.error_count() - errors_before) +
                                 " error(s) in step properties");
   }
   return table;
+}
+
+Result<InstructionTable> InstructionTable::Build(SequencePointer sequence,
+                                                 const StepRegistry& registry,
+                                                 Diagnostics& diagnostics) {
+  return Build(SequenceTree::Single(std::move(sequence)), registry, diagnostics);
 }
 
 }  // namespace tseq

@@ -3,6 +3,7 @@
 #include <string_view>
 #include <utility>
 
+#include "engine/sequence_file.h"
 #include "steps/step_properties.h"
 #include "variables/builtin_variables.h"
 
@@ -57,7 +58,11 @@ class SecretValues {
 
 void MarkNotReached(const InstructionTable& table, int group, std::string_view why, Plan& plan) {
   const Instruction& instruction = table[group];
-  const std::string reason = "in " + std::string(why) + " group '" + instruction.node->name + "'";
+  const std::string reason =
+      instruction.kind == InstructionKind::kGroup
+          ? "in " + std::string(why) + " group '" + instruction.node->name + "'"
+          : "in the child sequence of " + std::string(why) + " step '" + instruction.node->name +
+                "'";
   for (int pointer = group + 1; pointer < instruction.end; ++pointer) {
     PlanEntry& entry = plan.entries[static_cast<size_t>(pointer)];
     entry.decision = PlanDecision::kParentSkipped;
@@ -106,6 +111,28 @@ void PlanStep(const Instruction& instruction, VariableStore& variables, SecretVa
   if (reboot) {
     entry.reboot_after = true;
     ++plan.reboots;
+  }
+}
+
+// What the run does when a RunSequence instruction starts: the child's `variables:`, with their
+// precedence, shown as the instruction's outputs.
+void PlanChildSequence(const Instruction& instruction, VariableStore& variables,
+                       SecretValues& secrets, PlanEntry& entry) {
+  for (const ChildVariableOutcome& outcome :
+       ApplyChildSequenceVariables(*instruction.child, variables)) {
+    secrets.Refresh(variables, outcome.name);
+    if (outcome.outcome == SetOutcome::kIgnored) {
+      entry.warnings.push_back("variable " + outcome.name +
+                               " of the child sequence is not set: the value from " +
+                               VariableSourceName(outcome.kept_source) + " takes precedence");
+      continue;
+    }
+    DeclaredOutput output;
+    output.variable = outcome.name;
+    output.secret = variables.IsSecret(outcome.name);
+    const std::optional<std::string> value = variables.Get(outcome.name);
+    output.value = output.secret ? std::string(kMaskedValue) : secrets.Mask(value.value_or(""));
+    entry.outputs.push_back(std::move(output));
   }
 }
 
@@ -163,7 +190,7 @@ Plan BuildPlan(const InstructionTable& table, VariableStore variables, const Pla
       entry.decision = PlanDecision::kDisabled;
       entry.reason = "disabled (enabled: false)";
       entry.reason_location = node.location;
-      if (node.is_group()) MarkNotReached(table, pointer, "disabled", plan);
+      if (instruction.has_children()) MarkNotReached(table, pointer, "disabled", plan);
       pointer = instruction.end;
       continue;
     }
@@ -174,13 +201,17 @@ Plan BuildPlan(const InstructionTable& table, VariableStore variables, const Pla
         entry.decision = PlanDecision::kSkipped;
         entry.reason = std::move(outcome.explanation);
         entry.reason_location = std::move(outcome.deciding_location);
-        if (node.is_group()) MarkNotReached(table, pointer, "skipped", plan);
+        if (instruction.has_children()) MarkNotReached(table, pointer, "skipped", plan);
         pointer = instruction.end;
         continue;
       }
     }
     entry.decision = PlanDecision::kRun;
-    if (!node.is_group()) PlanStep(instruction, variables, secrets, entry, plan);
+    if (instruction.kind == InstructionKind::kStep) {
+      PlanStep(instruction, variables, secrets, entry, plan);
+    } else if (instruction.kind == InstructionKind::kSequence) {
+      PlanChildSequence(instruction, variables, secrets, entry);
+    }
     ++pointer;
   }
   plan.final_variables = std::move(variables);

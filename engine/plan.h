@@ -6,8 +6,11 @@
 // variables plus what earlier steps declare they would set (Step::DescribeDryRun), the engine's own
 // built-ins (_SMSTSCurrentActionName, _SMSTSNextInstructionPointer, ...), and steps assumed to
 // succeed. A step that requests a reboot ends a "boot segment": the plan records where `tseq
-// resume` continues and walks on from there, as the resumed run would. Nothing on the machine
-// changes, though `command:` condition leaves are run (they must be read-only queries).
+// resume` continues and walks on from there, as the resumed run would. A RunSequence instruction
+// is decided as a group; when it runs, the child's `variables:` are applied as the run applies
+// them and shown as its outputs (with a warning for each one a value of higher precedence keeps
+// out). Nothing on the machine changes, though `command:` condition leaves are run (they must be
+// read-only queries).
 #pragma once
 
 #include <string>

@@ -7,7 +7,28 @@ namespace {
 
 std::string Describe(const Instruction& instruction) {
   const SequenceNode& node = *instruction.node;
-  return node.is_group() ? node.name + "  (group)" : node.name + "  (" + node.type + ")";
+  switch (instruction.kind) {
+    case InstructionKind::kGroup:
+      return node.name + "  (group)";
+    case InstructionKind::kSequence:
+      return node.name + "  (" + node.type + " " + instruction.child->source_file + ": '" +
+             instruction.child->name + "')";
+    case InstructionKind::kStep:
+      break;
+  }
+  return node.name + "  (" + node.type + ")";
+}
+
+const char* KindName(InstructionKind kind) {
+  switch (kind) {
+    case InstructionKind::kGroup:
+      return "group";
+    case InstructionKind::kSequence:
+      return "sequence";
+    case InstructionKind::kStep:
+      break;
+  }
+  return "step";
 }
 
 std::string Indent(int depth) { return std::string(static_cast<size_t>(depth) * 2, ' '); }
@@ -33,7 +54,7 @@ std::string FormatPlanText(const InstructionTable& table, const Plan& plan,
     text +=
         pointer + "  " + decision + " " + Indent(instruction.depth) + Describe(instruction) + "\n";
     const std::string detail_indent = std::string(19, ' ') + Indent(instruction.depth + 1);
-    if (!instruction.node->is_group()) {
+    if (!instruction.has_children()) {
       switch (entry.decision) {
         case PlanDecision::kSkipped:
           ++skipped;
@@ -92,8 +113,12 @@ std::string FormatPlanJson(const InstructionTable& table, const Plan& plan,
     nlohmann::ordered_json item;
     item["pointer"] = entry.pointer;
     item["name"] = node.name;
-    item["kind"] = node.is_group() ? "group" : "step";
+    item["kind"] = KindName(instruction.kind);
     if (!node.is_group()) item["type"] = node.type;
+    if (instruction.child != nullptr) {
+      item["childFile"] = instruction.child->source_file;
+      item["childSequence"] = instruction.child->name;
+    }
     item["depth"] = instruction.depth;
     item["parent"] = instruction.parent;
     item["location"] = node.location.ToString();

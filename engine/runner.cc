@@ -2,6 +2,7 @@
 
 #include "base/strings.h"
 #include "engine/condition_evaluator.h"
+#include "engine/sequence_file.h"
 #include "steps/step_properties.h"
 
 namespace tseq {
@@ -40,7 +41,15 @@ bool IsTrue(const std::optional<std::string>& value) {
          *value != "0";
 }
 
-std::string Kind(const SequenceNode& node) { return node.is_group() ? "group" : "action"; }
+// How the log names an instruction: a RunSequence step is an action in the file, like any step.
+std::string Kind(const Instruction& instruction) {
+  return instruction.kind == InstructionKind::kGroup ? "group" : "action";
+}
+
+// How the failure messages name an instruction whose children failed.
+std::string Container(const Instruction& instruction) {
+  return instruction.kind == InstructionKind::kGroup ? "group" : "child sequence";
+}
 
 }  // namespace
 
@@ -53,7 +62,7 @@ Runner::Runner(const InstructionTable& table, RunnerServices services, RunSettin
   // Steps are numbered by position so that "step N of M" means the same before and after a
   // resume, however many steps were skipped.
   for (const Instruction& instruction : table_.instructions()) {
-    step_numbers_.push_back(instruction.node->is_group() ? 0 : ++step_count_);
+    step_numbers_.push_back(instruction.has_children() ? 0 : ++step_count_);
   }
 }
 
@@ -69,6 +78,9 @@ bool Runner::SaveState(VariableStore& variables, int pointer) {
   state.log_directory = settings_.log_directory;
   state.machine_name = settings_.machine_name;
   state.offline = settings_.offline;
+  state.log_max_size = settings_.log_max_size;
+  state.log_history = settings_.log_history;
+  state.plugin_directories = settings_.plugin_directories;
   state.variables = variables;
   const Status status = services_.state.Save(state);
   if (!status.ok()) {
@@ -83,20 +95,20 @@ bool Runner::ConditionAllows(const Instruction& instruction, const VariableStore
   const SequenceNode& node = *instruction.node;
   const ConditionEnvironment environment{variables, services_.machine_root,
                                          services_.process_runner, services_.clock};
-  Log(LogType::kInfo, "Evaluating the condition of the " + Kind(node) + " (" + node.name + ")",
-      TSEQ_HERE);
+  Log(LogType::kInfo,
+      "Evaluating the condition of the " + Kind(instruction) + " (" + node.name + ")", TSEQ_HERE);
   const ConditionOutcome outcome = EvaluateCondition(*node.condition, environment);
   for (const ConditionTraceLine& line : outcome.trace) {
     Log(LogType::kInfo, std::string(static_cast<size_t>(line.depth) * 2 + 2, ' ') + line.text,
         TSEQ_HERE);
   }
   Log(LogType::kInfo,
-      std::string("The condition of the ") + Kind(node) + " (" + node.name + ") evaluated to " +
-          (outcome.result ? "true" : "false") + ": " + outcome.explanation,
+      std::string("The condition of the ") + Kind(instruction) + " (" + node.name +
+          ") evaluated to " + (outcome.result ? "true" : "false") + ": " + outcome.explanation,
       TSEQ_HERE);
   if (!outcome.result) {
     Log(LogType::kInfo,
-        std::string("The ") + Kind(node) + " (" + node.name +
+        std::string("The ") + Kind(instruction) + " (" + node.name +
             ") has been skipped because the condition was evaluated to be false",
         TSEQ_HERE);
   }
@@ -153,18 +165,39 @@ Runner::StepOutcome Runner::RunStep(const Instruction& instruction, VariableStor
   return outcome;
 }
 
+void Runner::StartChildSequence(const Instruction& instruction, VariableStore& variables) {
+  const Sequence& child = *instruction.child;
+  Log(LogType::kInfo,
+      "The child sequence '" + child.name + "' (" + child.source_file + ") of the action (" +
+          instruction.node->name + ") has been successfully started",
+      TSEQ_HERE);
+  for (const ChildVariableOutcome& outcome : ApplyChildSequenceVariables(child, variables)) {
+    if (outcome.outcome == SetOutcome::kIgnored) {
+      Log(LogType::kInfo,
+          "The variable " + outcome.name + " of the child sequence is not set: the value from " +
+              VariableSourceName(outcome.kept_source) + " takes precedence",
+          TSEQ_HERE);
+    } else if (outcome.outcome == SetOutcome::kDeleted) {
+      Log(LogType::kInfo, "Deleted the global environment variable " + outcome.name, TSEQ_HERE);
+    } else {
+      Log(LogType::kInfo, "Set a global environment variable " + outcome.name, TSEQ_HERE);
+    }
+  }
+}
+
 int Runner::PropagateFailure(int failed) {
   int parent = table_[failed].parent;
   while (parent >= 0) {
     const Instruction& group = table_[parent];
+    const std::string container = Container(group);
     Log(LogType::kError,
-        "The execution of the group (" + group.node->name +
+        "The execution of the " + container + " (" + group.node->name +
             ") has failed and the execution has been aborted. An action failed.",
         TSEQ_HERE);
     if (group.node->continue_on_error) {
       Log(LogType::kInfo,
-          "The group (" + group.node->name +
-              ") is set to continue on error; execution continues after the group",
+          "The " + Kind(group) + " (" + group.node->name +
+              ") is set to continue on error; execution continues after the " + container,
           TSEQ_HERE);
       return group.end;
     }
@@ -196,13 +229,14 @@ RunResult Runner::Run(VariableStore& variables, int start) {
     Log(LogType::kInfo,
         "Start executing an instruction. Instruction name: '" + node.name +
             "'. Pointer: " + std::to_string(pointer) + ". Type: '" +
-            (node.is_group() ? std::string("group") : node.type) +
+            (instruction.kind == InstructionKind::kGroup ? std::string("group") : node.type) +
             "'. Disabled: " + (node.enabled ? "0" : "1"),
         TSEQ_HERE);
 
     if (!node.enabled) {
       Log(LogType::kInfo,
-          "The " + Kind(node) + " (" + node.name + ") has been skipped because it is disabled",
+          "The " + Kind(instruction) + " (" + node.name +
+              ") has been skipped because it is disabled",
           TSEQ_HERE);
       pointer = instruction.end;
       continue;
@@ -211,8 +245,13 @@ RunResult Runner::Run(VariableStore& variables, int start) {
       pointer = instruction.end;
       continue;
     }
-    if (node.is_group()) {
+    if (instruction.kind == InstructionKind::kGroup) {
       Log(LogType::kInfo, "The group (" + node.name + ") has been successfully started", TSEQ_HERE);
+      ++pointer;
+      continue;
+    }
+    if (instruction.kind == InstructionKind::kSequence) {
+      StartChildSequence(instruction, variables);
       ++pointer;
       continue;
     }

@@ -9,11 +9,15 @@
 // on after it; otherwise the failure climbs to the sequence, which fails. A step may be retried
 // (`retry:`). A restart request (RestartComputer, exit 3010, SMSTSRebootRequested, or
 // SMSTSRetryRequested to run the same step again) saves the state and returns kRebootRequired.
+// A RunSequence instruction is run as a group (disabled, condition, continueOnError and failure
+// propagation alike); when it starts, its child sequence's `variables:` are applied
+// (ApplyChildSequenceVariables). It does not change _SMSTSLastAction*, as a group does not.
 //
 // The runner writes the well-known TSManager phrases to the EngineLog. It is single-threaded; every
 // reference passed in must outlive it.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -47,11 +51,15 @@ struct RunnerServices {
   RunProgress* progress = nullptr;  // optional
 };
 
+// What the run was started with; saved in the state so that `tseq resume` carries on the same.
 struct RunSettings {
   std::string sequence_file;  // for the saved state and messages
-  std::string log_directory;  // host path of LOGDIR (saved for resume)
+  std::string log_directory;  // host path of LOGDIR
   std::string machine_name;
   bool offline = false;
+  uint64_t log_max_size = kDefaultLogMaxSize;  // smsts.log rollover (SmstsLogSettings)
+  int log_history = kDefaultLogHistory;
+  std::vector<SavedPluginDirectory> plugin_directories;
 };
 
 class Runner {
@@ -68,6 +76,8 @@ class Runner {
   bool SaveState(VariableStore& variables, int pointer);
   bool ConditionAllows(const Instruction& instruction, const VariableStore& variables);
   StepOutcome RunStep(const Instruction& instruction, VariableStore& variables);
+  // Logs the start of a RunSequence instruction's child and applies its `variables:`.
+  void StartChildSequence(const Instruction& instruction, VariableStore& variables);
   // The instruction to continue at after `failed` failed, or -1 when the sequence fails.
   int PropagateFailure(int failed);
   void Log(LogType type, const std::string& message, LogSource source);

@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "base/strings.h"
-#include "sequences/loader.h"
+#include "engine/sequence_tree.h"
 
 namespace tseq {
 namespace {
@@ -22,10 +22,11 @@ Status SetInitial(VariableStore& variables, std::string_view name, std::string_v
 
 Result<InstructionTable> LoadSequenceFile(const Filesystem& filesystem, const std::string& path,
                                           const StepRegistry& registry, Diagnostics& diagnostics) {
-  Result<std::string> text = filesystem.ReadFile(path);
-  if (!text.ok()) return text.status();
-  TSEQ_ASSIGN_OR_RETURN(SequencePointer sequence, LoadSequence(*text, path, registry, diagnostics));
-  return InstructionTable::Build(std::move(sequence), registry, diagnostics);
+  const SequenceTextReader read = [&filesystem](const std::string& file) {
+    return filesystem.ReadFile(file);
+  };
+  TSEQ_ASSIGN_OR_RETURN(SequenceTree tree, LoadSequenceTree(path, read, registry, diagnostics));
+  return InstructionTable::Build(std::move(tree), registry, diagnostics);
 }
 
 Status LoadInitialVariables(const Sequence& sequence, const InitialVariables& sources,
@@ -64,6 +65,27 @@ Status LoadInitialVariables(const Sequence& sequence, const InitialVariables& so
                                     "--var '" + assignment.substr(0, equals) + "'"));
   }
   return Status::Ok();
+}
+
+std::vector<ChildVariableOutcome> ApplyChildSequenceVariables(const Sequence& child,
+                                                              VariableStore& variables) {
+  std::vector<ChildVariableOutcome> outcomes;
+  for (const VariableDefinition& definition : child.variables) {
+    SetOptions options;
+    options.source = VariableSource::kSequence;
+    options.secrecy = definition.secret ? Secrecy::kSecret : Secrecy::kUnchanged;
+    ChildVariableOutcome outcome{.name = definition.name};
+    Result<SetOutcome> set = variables.Set(definition.name, definition.value, options);
+    // Only an invalid or read-only name fails, and the loader refused those.
+    if (!set.ok()) continue;
+    outcome.outcome = *set;
+    if (*set == SetOutcome::kIgnored) {
+      const Variable* kept = variables.Find(definition.name);
+      if (kept != nullptr) outcome.kept_source = kept->source;
+    }
+    outcomes.push_back(std::move(outcome));
+  }
+  return outcomes;
 }
 
 }  // namespace tseq

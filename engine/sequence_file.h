@@ -14,9 +14,10 @@
 
 namespace tseq {
 
-// Reads `path`, loads and validates the sequence, and builds its instruction table. Every problem
-// goes to `diagnostics`. Fails with the file's read error (NotFound, PermissionDenied, IoError,
-// naming the path) or InvalidArgument when the sequence has errors.
+// Reads `path` and every child sequence it runs (engine/sequence_tree.h), loads and validates
+// them, and builds the instruction table. Every problem goes to `diagnostics`. Fails with the
+// file's read error (NotFound, PermissionDenied, IoError, naming the path) or InvalidArgument
+// when a sequence has errors.
 Result<InstructionTable> LoadSequenceFile(const Filesystem& filesystem, const std::string& path,
                                           const StepRegistry& registry, Diagnostics& diagnostics);
 
@@ -31,5 +32,20 @@ struct InitialVariables {
 // "--var 'X': expected NAME=VALUE", "FILE:3: cannot set read-only variable '_SMSTSLogPath'".
 Status LoadInitialVariables(const Sequence& sequence, const InitialVariables& sources,
                             const Filesystem& filesystem, VariableStore& variables);
+
+// What happened to one variable of a child sequence's `variables:`.
+struct ChildVariableOutcome {
+  std::string name;
+  // kSet or kDeleted (an empty value), or kIgnored: a value of higher precedence was kept.
+  SetOutcome outcome = SetOutcome::kSet;
+  VariableSource kept_source = VariableSource::kSequence;  // kIgnored: where the kept value is from
+};
+
+// Sets a child sequence's `variables:` when its RunSequence instruction starts (ConfigMgr sets a
+// child's variables at that point). They have a sequence's precedence: they replace values from
+// the parent's `variables:` (and from earlier children), never values from --vars-file, --var or
+// anything set while running. The loader validated the names, so nothing fails.
+std::vector<ChildVariableOutcome> ApplyChildSequenceVariables(const Sequence& child,
+                                                              VariableStore& variables);
 
 }  // namespace tseq

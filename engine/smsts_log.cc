@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -55,6 +56,13 @@ Status ErrnoStatus(const std::string& what, const std::string& path) {
   return IoError("cannot " + what + " '" + path + "': " + std::strerror(error));
 }
 
+// A rolled-over log: smsts-STAMP.log (suffix 0) or smsts-STAMP-SUFFIX.log.
+struct HistoryFile {
+  std::string stamp;  // YYYYMMDD-HHMMSS
+  long long suffix = 0;
+  std::string path;
+};
+
 // The spdlog sink: formats each record as CMTrace and writes it with one write(2), rolling over
 // by size. spdlog's own rotating sink names history files .1, .2; ConfigMgr administrators expect
 // smsts-<timestamp>.log, hence a sink of our own.
@@ -84,15 +92,34 @@ class CmtraceFileSink : public spdlog::sinks::base_sink<std::mutex> {
     descriptor_ = -1;
   }
 
-  std::vector<std::string> HistoryFiles() const {
-    std::vector<std::string> files;
+  // The history files, oldest first. By name alone "smsts-S-1.log" would sort before
+  // "smsts-S.log" ('-' < '.'), though it was written after it; hence the numeric suffix is compared
+  // on its own.
+  std::vector<HistoryFile> SortedHistory() const {
+    std::vector<HistoryFile> files;
     std::error_code error;
     for (const auto& entry : std::filesystem::directory_iterator(directory_, error)) {
       const std::string name = entry.path().filename().string();
-      if (name.starts_with("smsts-") && name.ends_with(".log")) files.push_back(entry.path());
+      if (!name.starts_with("smsts-") || !name.ends_with(".log")) continue;
+      std::string stamp = name.substr(6, name.size() - 10);
+      long long suffix = 0;
+      const size_t dash = stamp.find('-', 9);  // after YYYYMMDD-
+      if (dash != std::string::npos) {
+        suffix = std::atoll(stamp.c_str() + dash + 1);
+        stamp.resize(dash);
+      }
+      files.push_back({std::move(stamp), suffix, entry.path().string()});
     }
-    std::sort(files.begin(), files.end());
+    std::sort(files.begin(), files.end(), [](const HistoryFile& left, const HistoryFile& right) {
+      return left.stamp != right.stamp ? left.stamp < right.stamp : left.suffix < right.suffix;
+    });
     return files;
+  }
+
+  std::vector<std::string> HistoryFiles() const {
+    std::vector<std::string> paths;
+    for (HistoryFile& file : SortedHistory()) paths.push_back(std::move(file.path));
+    return paths;
   }
 
  protected:
@@ -111,7 +138,7 @@ class CmtraceFileSink : public spdlog::sinks::base_sink<std::mutex> {
                                                            std::to_string(message.source.line);
     const std::string line = FormatCmtraceRecord(record) + "\n";
     if (descriptor_ < 0 && !OpenFile().ok()) return;
-    if (size_ > 0 && size_ + line.size() > max_size_) Roll();
+    if (max_size_ > 0 && size_ > 0 && size_ + line.size() > max_size_) Roll();
     if (descriptor_ < 0) return;
     size_t written = 0;
     while (written < line.size()) {
@@ -134,10 +161,14 @@ class CmtraceFileSink : public spdlog::sinks::base_sink<std::mutex> {
     localtime_r(&now, &local);
     char stamp[32];
     std::strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &local);
-    std::string target = directory_ + "/smsts-" + stamp + ".log";
-    for (int suffix = 1; std::filesystem::exists(target); ++suffix) {
-      target = directory_ + "/smsts-" + stamp + "-" + std::to_string(suffix) + ".log";
+    // Numbered after the newest file of the same second, never into a gap left by a removed one,
+    // so that the names keep the order the files were written in.
+    long long newest = -1;
+    for (const HistoryFile& file : SortedHistory()) {
+      if (file.stamp == stamp) newest = std::max(newest, file.suffix);
     }
+    const std::string target = directory_ + "/smsts-" + stamp +
+                               (newest < 0 ? "" : "-" + std::to_string(newest + 1)) + ".log";
     std::error_code error;
     std::filesystem::rename(path(), target, error);
     std::vector<std::string> history = HistoryFiles();

@@ -11,8 +11,9 @@
 //
 // Every message passes through the mask function before it is written, so secret values never
 // reach the file. Records are written with one write(2) each and are on disk in order even if the
-// engine is killed. The running log rolls over at max_size bytes, keeping `history` older files
-// named smsts-YYYYMMDD-HHMMSS.log. Thread-safe.
+// engine is killed. The running log rolls over at max_size bytes (never when it is 0), keeping
+// `history` older files named smsts-YYYYMMDD-HHMMSS.log (smsts-YYYYMMDD-HHMMSS-N.log for the Nth
+// further one within the same second); their order is the time order. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -62,10 +63,15 @@ std::string FormatCmtraceRecord(const CmtraceRecord& record);
 // widths). Returns the records or InvalidArgument naming the line and what is wrong.
 Result<std::vector<CmtraceRecord>> ParseCmtraceLog(std::string_view text);
 
+inline constexpr uint64_t kDefaultLogMaxSize = 5 * 1024 * 1024;
+inline constexpr int kDefaultLogHistory = 3;
+
 struct SmstsLogSettings {
   std::string directory;  // host path of the running log's folder (LOGDIR/SMSTSLog)
-  uint64_t max_size = 5 * 1024 * 1024;
-  int history = 3;
+  // The running log rolls over before a record would take it past this size; 0 = never.
+  uint64_t max_size = kDefaultLogMaxSize;
+  // Older files kept; the oldest beyond this are removed at each rollover. 0 = none kept.
+  int history = kDefaultLogHistory;
 };
 
 class SmstsLog : public EngineLog {

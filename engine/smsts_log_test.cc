@@ -141,6 +141,43 @@ TEST_SUITE("SmstsLog") {
     const std::string current = testing::ReadFileForTest(temp.Join("SMSTSLog/smsts.log"));
     CHECK(current.find("message number 99") != std::string::npos);
   }
+
+  TEST_CASE("rollovers within one second keep the newest files, and finalize in order") {
+    testing::TempDirectory temp;
+    Result<std::unique_ptr<SmstsLog>> log = SmstsLog::Open(
+        {.directory = temp.Join("SMSTSLog"), .max_size = 250, .history = 3}, nullptr);
+    REQUIRE(log.ok());
+    // About one record per file: a dozen rollovers, nearly always within the same second, so
+    // the history files differ only by their -N suffix.
+    for (int i = 0; i < 12; ++i) {
+      (*log)->Write(LogType::kInfo, "TSManager", "record " + std::to_string(i), TSEQ_HERE);
+    }
+    REQUIRE((*log)->Finalize(temp.Join("smsts.log")).ok());
+    Result<std::vector<CmtraceRecord>> records =
+        ParseCmtraceLog(testing::ReadFileForTest(temp.Join("smsts.log")));
+    REQUIRE(records.ok());
+    std::vector<std::string> messages;
+    for (const CmtraceRecord& record : *records) messages.push_back(record.message);
+    INFO(testing::ReadFileForTest(temp.Join("smsts.log")));
+    // The three history files and the running one: the last four records, oldest first.
+    CHECK(messages == std::vector<std::string>{"record 8", "record 9", "record 10", "record 11"});
+  }
+
+  TEST_CASE("a maximum size of 0 never rolls over") {
+    testing::TempDirectory temp;
+    Result<std::unique_ptr<SmstsLog>> log =
+        SmstsLog::Open({.directory = temp.Join("SMSTSLog"), .max_size = 0, .history = 3}, nullptr);
+    REQUIRE(log.ok());
+    for (int i = 0; i < 50; ++i) {
+      (*log)->Write(LogType::kInfo, "TSManager", "record " + std::to_string(i), TSEQ_HERE);
+    }
+    int files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(temp.Join("SMSTSLog"))) {
+      CHECK(entry.path().filename() == "smsts.log");
+      ++files;
+    }
+    CHECK(files == 1);
+  }
 }
 
 }  // namespace

@@ -3,25 +3,35 @@
 // The state directory holds:
 //   state.json     the pointer and the whole environment, replaced atomically (write, fsync,
 //                  rename) before every instruction; 0600; secret values sealed (AES-256-GCM)
-//   sequence.sealed  the sequence text as it was when the run started, sealed like the secrets
-//                  (the text may hold secret values), so `tseq resume` runs the same sequence
-//                  even if the file changed or was wiped by a reimage
+//   sequence.sealed  the text of the sequence and of every child sequence it runs, as they were
+//                  when the run started, sealed like the secrets (the text may hold secret
+//                  values), so `tseq resume` runs the same sequences even if a file changed or
+//                  was wiped by a reimage
 //   state.key      the 32-byte sealing key, 0600, created on first use
 //   lock           held (flock) by the running engine: one sequence per machine
 // The key lives beside the state so that the state survives a reimage with it: sealing keeps
 // secrets out of support bundles and copies of state.json, not from root on the same machine.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
+#include "engine/smsts_log.h"
 #include "platform/filesystem.h"
 #include "variables/persistence.h"
 #include "variables/variable_store.h"
 
 namespace tseq {
+
+// A plugin folder the run loaded step plugins from, so that a resume loads the same ones.
+struct SavedPluginDirectory {
+  std::string path;               // absolute
+  bool from_environment = false;  // named by TSEQ_PLUGIN_PATH rather than --plugin-dir
+};
 
 struct SavedState {
   std::string sequence_file;  // the path the run was started with, for messages
@@ -30,7 +40,16 @@ struct SavedState {
   std::string log_directory;  // host path of LOGDIR
   std::string machine_name;
   bool offline = false;
+  uint64_t log_max_size = kDefaultLogMaxSize;  // the smsts.log rollover settings of the run
+  int log_history = kDefaultLogHistory;
+  std::vector<SavedPluginDirectory> plugin_directories;
   VariableStore variables;
+};
+
+// One sequence file as sealed in the state: the path it was loaded as, and its text.
+struct SavedSequenceFile {
+  std::string path;
+  std::string text;
 };
 
 class StateStore {
@@ -48,8 +67,12 @@ class StateStore {
   // it is damaged, foreign, or from an unsupported version (never a partial state).
   Result<SavedState> Load() const;
 
-  Status SaveSequenceText(std::string_view text);
-  Result<std::string> LoadSequenceText() const;
+  // Seals the sequence files of the run (the top-level one first) into sequence.sealed.
+  Status SaveSequenceFiles(const std::vector<SavedSequenceFile>& files);
+  // The sealed files. A sequence.sealed written by a tseq that kept the top-level text only
+  // comes back as one file named `top_level_path`. Corruption naming the file when it cannot be
+  // unsealed or its content is damaged.
+  Result<std::vector<SavedSequenceFile>> LoadSequenceFiles(const std::string& top_level_path) const;
   std::string sequence_path() const { return directory_ + "/sequence.sealed"; }
 
   // Removes state.json and sequence.sealed (the key and lock stay): the run is over.

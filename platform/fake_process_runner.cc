@@ -1,5 +1,6 @@
 #include "platform/fake_process_runner.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace tseq {
@@ -19,11 +20,30 @@ void FakeProcessRunner::SetDefault(ProcessOutcome outcome) {
   default_outcome_ = std::move(outcome);
 }
 
+void FakeProcessRunner::AddUser(std::string name) {
+  std::lock_guard lock(mutex_);
+  users_.push_back(std::move(name));
+}
+
+void FakeProcessRunner::SetCaller(std::string name) {
+  std::lock_guard lock(mutex_);
+  if (std::find(users_.begin(), users_.end(), name) == users_.end()) users_.push_back(name);
+  caller_ = std::move(name);
+}
+
 Result<ProcessOutcome> FakeProcessRunner::Run(const ProcessRequest& request) {
   Result<ProcessOutcome> answer = ProcessOutcome();
   {
     std::lock_guard lock(mutex_);
     calls_.push_back(request);
+    if (!request.run_as.empty()) {
+      if (std::find(users_.begin(), users_.end(), request.run_as) == users_.end()) {
+        return NotFoundError("runAs: no user '" + request.run_as + "' on this system");
+      }
+      if (caller_ != "root" && request.run_as != caller_) {
+        return PermissionDeniedError("runAs '" + request.run_as + "' needs tseq to run as root");
+      }
+    }
     const std::string program = request.arguments.empty() ? "" : request.arguments.front();
     answer = default_outcome_;
     for (const Rule& rule : rules_) {

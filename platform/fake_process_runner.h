@@ -1,5 +1,7 @@
 // FakeProcessRunner: a ProcessRunner for tests that starts nothing. Each call is recorded; the
 // answer comes from the first rule whose program name (arguments[0]) matches, else a default.
+// A request with run_as is checked first against the fake's users, as the real runner checks
+// the running system's (by default the only user is "root", and the caller is root).
 // Like the real runner, a canned outcome's output is passed to on_output (in one chunk) and
 // trimmed to its last output_limit bytes.
 // Thread-safe.
@@ -20,6 +22,12 @@ class FakeProcessRunner : public ProcessRunner {
   void WhenFailsToStart(std::string program, Status status);
   // The answer for programs no rule names; by default exit code 0, no output.
   void SetDefault(ProcessOutcome outcome);
+  // Adds a user that run_as may name; others fail with NotFound "runAs: no user 'NAME' on this
+  // system".
+  void AddUser(std::string name);
+  // Makes the caller the (known) user `name` instead of root: run_as naming another user then
+  // fails with PermissionDenied "runAs 'NAME' needs tseq to run as root".
+  void SetCaller(std::string name);
 
   Result<ProcessOutcome> Run(const ProcessRequest& request) override;
 
@@ -34,6 +42,8 @@ class FakeProcessRunner : public ProcessRunner {
   std::vector<Rule> rules_;
   ProcessOutcome default_outcome_;
   std::vector<ProcessRequest> calls_;
+  std::vector<std::string> users_ = {"root"};
+  std::string caller_ = "root";
 };
 
 }  // namespace tseq

@@ -14,6 +14,21 @@ ProcessRequest Request(std::vector<std::string> arguments) {
 }
 
 TEST_SUITE("FakeProcessRunner") {
+  TEST_CASE("checks run_as against its users as the real runner checks the system's") {
+    FakeProcessRunner runner;
+    ProcessRequest request = Request({"id"});
+    request.run_as = "alice";
+    CHECK(runner.Run(request).status().message() == "runAs: no user 'alice' on this system");
+    runner.AddUser("alice");
+    CHECK(runner.Run(request).ok());
+    runner.SetCaller("bob");
+    CHECK(runner.Run(request).status().message() == "runAs 'alice' needs tseq to run as root");
+    request.run_as = "bob";
+    CHECK(runner.Run(request).ok());
+    REQUIRE(runner.calls().size() == 4);
+    CHECK(runner.calls().back().run_as == "bob");
+  }
+
   TEST_CASE("answers with exit code 0 and no output by default") {
     FakeProcessRunner runner;
     const Result<ProcessOutcome> outcome = runner.Run(Request({"anything"}));

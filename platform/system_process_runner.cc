@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <system_error>
 
 #include <boost/process/child.hpp>
@@ -13,6 +14,7 @@
 #include <boost/process/exe.hpp>
 #include <boost/process/extend.hpp>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -23,6 +25,7 @@
 #include "platform/file_descriptor.h"
 #include "platform/process_runner.h"
 #include "platform/program_search.h"
+#include "platform/system_process_runner_setup.h"
 
 extern char** environ;  // POSIX leaves declaring it to the program
 
@@ -168,10 +171,12 @@ struct SpawnPlan {
   std::vector<std::string> environment;  // "NAME=VALUE"
   int standard_input = -1;
   int output = -1;
+  const ChildIdentity* identity = nullptr;  // run_as; nullptr = the caller's identity
+  int failed_stage = -1;  // where the child writes which set-up step failed (a SetupStage)
 };
 
 // Starts the child in its own process group with the given descriptors as 0, 1 and 2.
-Result<pid_t> Spawn(const ProcessRequest& request, SpawnPlan& plan) {
+Result<pid_t> Spawn(const ProcessRequest& request, SpawnPlan& plan, FileDescriptor& stage_read) {
   namespace process = boost::process;
   std::vector<std::string> arguments = request.arguments;
   std::vector<char*> argv;
@@ -183,6 +188,8 @@ Result<pid_t> Spawn(const ProcessRequest& request, SpawnPlan& plan) {
   const std::string& directory = request.working_directory;
   const int standard_input = plan.standard_input;
   const int output = plan.output;
+  const int failed_stage = plan.failed_stage;
+  const ChildIdentity* identity = plan.identity;
 
   std::error_code error;
   pid_t failed_pid = -1;
@@ -202,14 +209,17 @@ Result<pid_t> Spawn(const ProcessRequest& request, SpawnPlan& plan) {
             },
         // In the child, between fork and exec: only async-signal-safe calls.
         process::extend::on_exec_setup =
-            [&directory, standard_input, output](auto& executor) {
-              const auto fail = [&executor](const char* what) {
-                executor.set_error(std::error_code(errno, std::system_category()), what);
+            [&directory, standard_input, output, failed_stage, identity](auto& executor) {
+              const auto fail = [&executor, failed_stage](SetupStage stage) {
+                const int reason = errno;
+                const char code = stage;
+                (void)!::write(failed_stage, &code, 1);
+                executor.set_error(std::error_code(reason, std::system_category()), "set-up");
                 ::_exit(127);
               };
-              if (::setpgid(0, 0) != 0) fail("setpgid");
+              if (::setpgid(0, 0) != 0) fail(kStageProcessGroup);
               if (::dup2(standard_input, 0) < 0 || ::dup2(output, 1) < 0 || ::dup2(output, 2) < 0) {
-                fail("dup2");
+                fail(kStageStandardStreams);
               }
               // Ignored signals and the signal mask survive exec; give the child a clean slate.
               struct sigaction default_action {};
@@ -220,7 +230,17 @@ Result<pid_t> Spawn(const ProcessRequest& request, SpawnPlan& plan) {
               sigset_t empty;
               sigemptyset(&empty);
               ::sigprocmask(SIG_SETMASK, &empty, nullptr);
-              if (!directory.empty() && ::chdir(directory.c_str()) != 0) fail("chdir");
+              // Groups first, then the group, then the user: once the user has changed, the
+              // others can no longer be.
+              if (identity != nullptr && identity->switch_user) {
+                if (::setgroups(identity->groups.size(), identity->groups.data()) != 0) {
+                  fail(kStageGroups);
+                }
+                if (::setgid(identity->gid) != 0) fail(kStageGroup);
+                if (::setuid(identity->uid) != 0) fail(kStageUser);
+              }
+              // After the switch, so the directory must be one the user may enter.
+              if (!directory.empty() && ::chdir(directory.c_str()) != 0) fail(kStageDirectory);
               // Descriptors the embedding program opened without O_CLOEXEC (logs, locks, sockets)
               // are none of the child's business. Marked rather than closed, so Boost's own
               // error pipe still reports a failing exec; an old kernel just skips this.
@@ -240,7 +260,11 @@ Result<pid_t> Spawn(const ProcessRequest& request, SpawnPlan& plan) {
   }
   // The child that failed to exec has exited; Boost does not wait for it.
   if (failed_pid > 0) ReapBlocking(failed_pid);
-  return ErrnoStatus(error.value(), "cannot start '" + ProgramName(request) + "'");
+  std::string what = "cannot start '" + ProgramName(request) + "'";
+  if (!request.run_as.empty()) what += " as user '" + request.run_as + "'";
+  const std::string stage = ReadFailedStage(stage_read.get(), request, plan.identity);
+  if (!stage.empty()) what += ": " + stage;
+  return ErrnoStatus(error.value(), what);
 }
 
 class SystemProcessRunner : public ProcessRunner {
@@ -268,8 +292,16 @@ Result<ProcessOutcome> SystemProcessRunner::RunOrThrow(const ProcessRequest& req
     if (::stat(request.working_directory.c_str(), &status) != 0) return ErrnoStatus(errno, what);
     if (!S_ISDIR(status.st_mode)) return ErrnoStatus(ENOTDIR, what);
   }
+  std::optional<ChildIdentity> identity;
+  std::vector<std::pair<std::string, std::string>> overrides;
+  if (!request.run_as.empty()) {
+    TSEQ_ASSIGN_OR_RETURN(identity, LookUpRunAsUser(request.run_as));
+    overrides = identity->environment;
+  }
+  overrides.insert(overrides.end(), request.environment.begin(), request.environment.end());
   SpawnPlan plan;
-  plan.environment = MergeEnvironment(environ, request.environment);
+  plan.environment = MergeEnvironment(environ, overrides);
+  plan.identity = identity.has_value() ? &*identity : nullptr;
   const std::string search_path(
       FindEnvironmentValue(plan.environment, "PATH").value_or(kDefaultSearchPath));
   TSEQ_ASSIGN_OR_RETURN(
@@ -293,11 +325,15 @@ Result<ProcessOutcome> SystemProcessRunner::RunOrThrow(const ProcessRequest& req
   plan.output = output_pipe.write.get();
 
   const auto start = std::chrono::steady_clock::now();
-  TSEQ_ASSIGN_OR_RETURN(const pid_t pid, Spawn(request, plan));
+  TSEQ_ASSIGN_OR_RETURN(Pipe stage_pipe, MakePipe());
+  TSEQ_RETURN_IF_ERROR(SetNonBlocking(stage_pipe.read.get()));
+  plan.failed_stage = stage_pipe.write.get();
+  TSEQ_ASSIGN_OR_RETURN(const pid_t pid, Spawn(request, plan, stage_pipe.read));
   ChildGuard guard(pid);
   // Only the child may hold these now, so its exit (and its children's) ends the output.
   input_read.Close();
   output_pipe.write.Close();
+  stage_pipe.write.Close();
 
   OutputCollector output(request);
   std::string_view unwritten = request.standard_input;

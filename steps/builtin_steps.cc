@@ -23,6 +23,7 @@ void RegisterBuiltinSteps(StepRegistry& registry) {
   MustRegister(registry, NewSetVariableStep());
   MustRegister(registry, NewSetDynamicVariablesStep());
   MustRegister(registry, NewRestartComputerStep());
+  MustRegister(registry, NewRunSequenceStep());
 }
 
 }  // namespace tseq

@@ -32,7 +32,7 @@ TEST_SUITE("StepRegistry") {
     StepRegistry registry;
     RegisterBuiltinSteps(registry);
     const std::vector<std::string> names = registry.StepTypeNames();
-    CHECK(names == std::vector<std::string>{"RestartComputer", "RunCommandLine",
+    CHECK(names == std::vector<std::string>{"RestartComputer", "RunCommandLine", "RunSequence",
                                             "SetDynamicVariables", "SetVariable"});
     REQUIRE(registry.Find("SetVariable") != nullptr);
     CHECK(registry.FindStepSchema("SetVariable")->type == "SetVariable");

@@ -51,6 +51,12 @@ class RunCommandLineStep : public Step {
         {.name = "outputVariable",
          .type = PropertyType::kVariableName,
          .description = "Variable that receives the last 1000 characters of the output."},
+        {.name = "runAs",
+         .type = PropertyType::kString,
+         .description = "User of the running system to run the command as: its uid, groups, "
+                        "HOME, USER and LOGNAME (default: tseq's own user). Another user than "
+                        "tseq's needs tseq to run as root.",
+         .action_variable = "SMSTSRunCommandLineUserName"},
     };
   }
 
@@ -109,6 +115,10 @@ class RunCommandLineStep : public Step {
     ProcessRequest request;
     request.arguments = std::move(arguments).value();
     request.working_directory = *host_directory;
+    request.run_as = std::string(TrimWhitespace(context.properties.GetOr("runAs", "")));
+    if (!request.run_as.empty()) {
+      context.log.Info("The command runs as user '" + request.run_as + "'");
+    }
     request.environment.emplace_back("TSEQ_MACHINE_ROOT", context.machine_root.directory());
     request.timeout = context.node.timeout;
     Result<ProcessOutcome> outcome = context.process_runner.Run(request);

@@ -30,6 +30,9 @@
 extern "C" {
 #endif
 
+/* A C ABI: its names follow C conventions, not the project's C++ naming rules. */
+/* NOLINTBEGIN(readability-identifier-naming) */
+
 /* Unsigned 32-bit constants (UINT32_C) rather than casts, so the macros compile cleanly in C++. */
 #define TSEQ_PLUGIN_ABI_MAJOR UINT32_C(1)
 #define TSEQ_PLUGIN_ABI_MINOR UINT32_C(0)
@@ -144,6 +147,8 @@ struct tseq_plugin {
 typedef const struct tseq_plugin* (*tseq_plugin_entry_function)(uint32_t host_abi_version);
 
 TSEQ_PLUGIN_EXPORT const struct tseq_plugin* tseq_plugin_entry(uint32_t host_abi_version);
+
+/* NOLINTEND(readability-identifier-naming) */
 
 #ifdef __cplusplus
 } /* extern "C" */

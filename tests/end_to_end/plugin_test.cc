@@ -166,6 +166,51 @@ TEST_SUITE("tseq with plugins") {
     CHECK(Contains(log, "Set variable MessageFilePath=/disk-report.txt"));
   }
 
+  TEST_CASE("resume loads the plugins of the interrupted run without --plugin-dir" *
+            doctest::timeout(60)) {
+    TempDirectory temp;
+    const std::string machine = MakeMachine(temp);
+    const std::string sequence = temp.WriteFile(
+        "s.yaml",
+        "name: s\nsteps:\n"
+        "  - { name: First, type: WriteMessageFile, with: { path: /first.txt, message: one } }\n"
+        "  - { name: Restart, type: RestartComputer }\n"
+        "  - { name: Second, type: WriteMessageFile, with: { path: /second.txt, message: two } "
+        "}\n");
+    const Invocation run = Tseq({"run", sequence, "--plugin-dir", kExamples, "--root", machine});
+    CHECK(run.exit_code == 3);
+    CHECK(ReadFileForTest(machine + "/first.txt") == "one\n");
+    CHECK(Contains(
+        ReadFileForTest(machine + "/var/lib/tseq/state.json"),
+        "\"pluginDirectories\":[{\"path\":\"" + kExamples + "\",\"from\":\"command line\"}]"));
+
+    const Invocation resume = Tseq({"resume", "--root", machine});
+    INFO(resume.output);
+    CHECK(resume.exit_code == 0);
+    CHECK(ReadFileForTest(machine + "/second.txt") == "two\n");
+  }
+
+  TEST_CASE("resume fails, keeping the state, when a plugin folder of the run has gone" *
+            doctest::timeout(60)) {
+    TempDirectory temp;
+    const std::string machine = MakeMachine(temp);
+    const std::string plugins = CopyExamplePlugins(temp);
+    const std::string sequence = temp.WriteFile(
+        "s.yaml",
+        "name: s\nsteps:\n"
+        "  - { name: Restart, type: RestartComputer }\n"
+        "  - { name: Write, type: WriteMessageFile, with: { path: /x.txt, message: x } }\n");
+    CHECK(Tseq({"run", sequence, "--plugin-dir", plugins, "--root", machine}).exit_code == 3);
+    fs::remove_all(plugins);
+    const Invocation resume = Tseq({"resume", "--root", machine});
+    CHECK(resume.exit_code == 1);
+    CHECK(resume.output ==
+          "tseq: cannot load the step plugins of the interrupted run: plugin "
+          "directory '" +
+              plugins + "' does not exist\n");
+    CHECK(fs::exists(machine + "/var/lib/tseq/state.json"));
+  }
+
   TEST_CASE("a plugin step that fails fails the run with its message" * doctest::timeout(60)) {
     TempDirectory temp;
     const std::string machine = MakeMachine(temp);

@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -152,6 +153,116 @@ TEST_SUITE("tseq end to end") {
     CHECK(second.output.find("another task sequence is running on this machine") !=
           std::string::npos);
     first.join();
+  }
+
+  TEST_CASE("a restart inside a child sequence resumes inside it, from the sealed copies" *
+            doctest::timeout(60)) {
+    TempDirectory temp;
+    const std::string machine = MakeMachine(temp);
+    const std::string main = temp.WriteFile(
+        "seq/main.yaml",
+        "name: Parent\nsteps:\n"
+        "  - { name: Before, type: RunCommandLine, with: { commandLine: \"sh -c 'echo before >> "
+        "runs.txt'\" } }\n"
+        "  - { name: Agent, type: RunSequence, with: { path: lib/agent.yaml } }\n"
+        "  - { name: After, type: RunCommandLine, with: { commandLine: \"sh -c 'echo after "
+        "%AgentVersion% >> runs.txt'\" } }\n");
+    temp.WriteFile("seq/lib/agent.yaml",
+                   "name: Agent\nvariables: { AgentVersion: '4.2' }\nsteps:\n"
+                   "  - { name: One, type: RunCommandLine, with: { commandLine: \"sh -c 'echo "
+                   "child one >> runs.txt'\" } }\n"
+                   "  - { name: Restart, type: RestartComputer }\n"
+                   "  - { name: Two, type: RunCommandLine, with: { commandLine: \"sh -c 'echo "
+                   "child two >> runs.txt'\" } }\n");
+    const Invocation run = Tseq({"run", main, "--root", machine});
+    CHECK(run.exit_code == 3);
+    CHECK(ReadFileForTest(machine + "/runs.txt") == "before\nchild one\n");
+
+    // As after a reimage: the files are gone or different; the resume must not read them.
+    fs::remove(temp.Join("seq/lib/agent.yaml"));
+    temp.WriteFile("seq/main.yaml", "not: a sequence\n");
+    const Invocation resume = Tseq({"resume", "--root", machine});
+    INFO(resume.output);
+    CHECK(resume.exit_code == 0);
+    CHECK(resume.output.find("resuming 'Parent' at instruction 4") != std::string::npos);
+    CHECK(ReadFileForTest(machine + "/runs.txt") == "before\nchild one\nchild two\nafter 4.2\n");
+    const std::string log = ReadFileForTest(machine + "/var/log/tseq/smsts.log");
+    CHECK(log.find("The child sequence 'Agent' (" + temp.Join("seq/lib/agent.yaml") +
+                   ") of the action (Agent) has been successfully started") != std::string::npos);
+    CHECK(log.find("Instruction name: 'Two'. Pointer: 4. Type: 'RunCommandLine'") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("--log-max-size and --log-history bound the running log, and resume keeps them" *
+            doctest::timeout(60)) {
+    TempDirectory temp;
+    const std::string machine = MakeMachine(temp);
+    std::string yaml = "name: Chatty\nsteps:\n";
+    for (int part = 0; part < 3; ++part) {
+      for (int step = 0; step < 15; ++step) {
+        yaml += "  - { name: Set " + std::to_string(part) + "." + std::to_string(step) +
+                ", type: SetVariable, with: { name: X, value: '" + std::to_string(step) + "' } }\n";
+      }
+      if (part < 2)
+        yaml += "  - { name: Restart " + std::to_string(part) + ", type: RestartComputer }\n";
+    }
+    const std::string sequence = temp.WriteFile("chatty.yaml", yaml);
+    const std::string running = machine + "/var/log/tseq/SMSTSLog";
+    const auto check_running_log = [&running] {
+      int history = 0;
+      for (const auto& entry : fs::directory_iterator(running)) {
+        const std::string name = entry.path().filename().string();
+        if (name != "smsts.log") {
+          CHECK(name.starts_with("smsts-"));
+          ++history;
+        }
+        CHECK(fs::file_size(entry.path()) <= 4096);
+      }
+      CHECK(history == 2);
+    };
+    CHECK(Tseq({"run", sequence, "--root", machine, "--log-max-size", "4K", "--log-history", "2"})
+              .exit_code == 3);
+    check_running_log();
+    // No options on resume: the run's settings come from the state.
+    CHECK(Tseq({"resume", "--root", machine}).exit_code == 3);
+    check_running_log();
+    CHECK(Tseq({"resume", "--root", machine}).exit_code == 0);
+    CHECK_FALSE(fs::exists(running + "/smsts.log"));
+    const std::string log = ReadFileForTest(machine + "/var/log/tseq/smsts.log");
+    CHECK(log.find("Execution engine result code: Success (0)") != std::string::npos);
+  }
+
+  TEST_CASE("runAs runs a command as another user of the running system" * doctest::timeout(60)) {
+    TempDirectory temp;
+    const std::string machine = MakeMachine(temp);
+    const passwd* me = getpwuid(geteuid());
+    REQUIRE(me != nullptr);
+    // As root the second command runs as nobody; the folders must let nobody in.
+    fs::permissions(temp.path(), fs::perms(0755));
+    fs::permissions(machine, fs::perms(0755));
+    const std::string other = geteuid() == 0 ? "nobody" : me->pw_name;
+    const std::string sequence = temp.WriteFile(
+        "as.yaml",
+        "name: As\nsteps:\n"
+        "  - { name: Me, type: RunCommandLine, with: { commandLine: 'id -u', runAs: " +
+            std::string(me->pw_name) +
+            ", outputVariable: MyId } }\n"
+            "  - { name: Other, type: RunCommandLine, with: { commandLine: 'id -un', runAs: " +
+            other +
+            ", outputVariable: OtherName } }\n"
+            "  - { name: Ghost, type: RunCommandLine, continueOnError: true,\n"
+            "      with: { commandLine: 'true', runAs: no-such-user-tseq } }\n"
+            // The outputs end in a newline, which splits them into arguments of their own.
+            "  - { name: Save, type: RunCommandLine, with: { commandLine: \"sh -c 'echo $1 $2 > "
+            "ids.txt' sh %MyId% %OtherName%\" } }\n");
+    const Invocation run = Tseq({"run", sequence, "--root", machine});
+    INFO(run.output);
+    CHECK(run.exit_code == 0);
+    CHECK(ReadFileForTest(machine + "/ids.txt") == std::to_string(geteuid()) + " " + other + "\n");
+    const std::string log = ReadFileForTest(machine + "/var/log/tseq/smsts.log");
+    CHECK(log.find("The command runs as user '" + other + "'") != std::string::npos);
+    CHECK(log.find("Failed to run the action: Ghost. runAs: no user 'no-such-user-tseq' on this "
+                   "system") != std::string::npos);
   }
 
   TEST_CASE("kill -9 during a step, then resume re-runs that step" * doctest::timeout(60)) {

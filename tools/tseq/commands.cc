@@ -1,5 +1,6 @@
 #include "tools/tseq/commands.h"
 
+#include <cstdint>
 #include <ostream>
 
 #include <unistd.h>
@@ -43,6 +44,59 @@ std::string MachineNameFor(const MachineOptions& options, const MachineRoot& roo
   }
   const std::string name = HostName();
   return name.substr(0, name.find('.'));
+}
+
+Result<uint64_t> ParseLogMaxSize(std::string_view text) {
+  const auto invalid = [text] {
+    return InvalidArgumentError("--log-max-size '" + std::string(text) +
+                                "': expected a size in bytes, optionally with a K, M or G suffix "
+                                "(e.g. 5M); 0 never rolls over");
+  };
+  size_t digits = 0;
+  uint64_t value = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') {
+    const uint64_t digit = static_cast<uint64_t>(text[digits] - '0');
+    if (value > (UINT64_MAX - digit) / 10) return invalid();
+    value = value * 10 + digit;
+    ++digits;
+  }
+  if (digits == 0 || text.size() > digits + 1) return invalid();
+  if (text.size() == digits) return value;
+  int shift = 0;
+  switch (text.back()) {
+    case 'k':
+    case 'K':
+      shift = 10;
+      break;
+    case 'm':
+    case 'M':
+      shift = 20;
+      break;
+    case 'g':
+    case 'G':
+      shift = 30;
+      break;
+    default:
+      return invalid();
+  }
+  if (value > (UINT64_MAX >> shift)) return invalid();
+  return value << shift;
+}
+
+Result<int> ParseLogHistory(std::string_view text) {
+  int number = 0;
+  bool valid = !text.empty() && text.size() <= 4;
+  for (const char character : text) {
+    if (character < '0' || character > '9') valid = false;
+    if (valid) number = number * 10 + (character - '0');
+  }
+  if (!valid || number > kMaxLogHistory) {
+    return InvalidArgumentError("--log-history '" + std::string(text) +
+                                "': expected a whole number of older log files to keep, from 0 "
+                                "to " +
+                                std::to_string(kMaxLogHistory));
+  }
+  return number;
 }
 
 namespace {

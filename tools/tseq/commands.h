@@ -3,11 +3,16 @@
 // streams; errors go to `error` as "tseq: MESSAGE" lines.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "base/status.h"
+#include "engine/state_store.h"
 #include "platform/clock.h"
 #include "platform/filesystem.h"
 #include "platform/machine_root.h"
@@ -56,7 +61,24 @@ struct RunCommandOptions {
   std::string file;  // empty for resume
   MachineOptions machine;
   bool live_progress = false;  // redraw a progress line (stderr is a terminal)
+  // --log-max-size and --log-history (ParseLogMaxSize, ParseLogHistory). Unset: the defaults for
+  // run, the interrupted run's settings for resume.
+  std::optional<uint64_t> log_max_size;
+  std::optional<int> log_history;
+  // The plugin folders named on the command line and in TSEQ_PLUGIN_PATH (absolute paths), saved
+  // in the state for a resume; a resume saves the interrupted run's folders and then these.
+  std::vector<SavedPluginDirectory> plugin_directories;
+  // resume: loads the step plugins of the interrupted run (called with its saved folders) into
+  // the registry, before the saved sequence is bound. Unset: no plugins are loaded.
+  std::function<Status(const std::vector<SavedPluginDirectory>&)> load_saved_plugins;
 };
+// `--log-max-size SIZE`: bytes with an optional K, M or G suffix (1024-based, any case); 0 means
+// never roll over. InvalidArgument naming the option and the value otherwise.
+Result<uint64_t> ParseLogMaxSize(std::string_view text);
+// `--log-history N`: a whole number of older log files to keep, 0 to kMaxLogHistory.
+inline constexpr int kMaxLogHistory = 1000;
+Result<int> ParseLogHistory(std::string_view text);
+
 // `tseq run FILE`: exit 0 completed, 1 failed, 2 invalid, 3 restart needed, 4 already running.
 int RunSequenceCommand(const CommandEnvironment& environment, const RunCommandOptions& options);
 // `tseq resume`: continues the interrupted run whose state is in the state folder.

@@ -2,6 +2,7 @@
 // hands over to tools/tseq/commands.cc; maps everything to the exit codes of SPEC §4.
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -27,6 +28,70 @@ void AddMachineOptions(CLI::App& command, tseq::MachineOptions& options) {
   command.add_option("--machine-name", options.machine_name, "Name for _SMSTSMachineName");
   command.add_option("--client-config", options.client_config, "SMP client configuration file");
   command.add_flag("--offline", options.offline, "Running from a rescue environment");
+}
+
+void AddLogOptions(CLI::App& command, std::string& max_size, std::string& history) {
+  command.add_option("--log-max-size", max_size,
+                     "Roll smsts.log over at this size: bytes, or with a K, M or G suffix; 0 = "
+                     "never (default 5M)");
+  command.add_option("--log-history", history, "Older log files to keep (default 3)");
+}
+
+// Parses --log-max-size and --log-history into `options`; prints the error and returns false.
+bool ParseLogOptions(const std::string& max_size, const std::string& history,
+                     tseq::RunCommandOptions& options) {
+  if (!max_size.empty()) {
+    tseq::Result<uint64_t> parsed = tseq::ParseLogMaxSize(max_size);
+    if (!parsed.ok()) {
+      std::cerr << "tseq: " << parsed.status().message() << "\n";
+      return false;
+    }
+    options.log_max_size = *parsed;
+  }
+  if (!history.empty()) {
+    tseq::Result<int> parsed = tseq::ParseLogHistory(history);
+    if (!parsed.ok()) {
+      std::cerr << "tseq: " << parsed.status().message() << "\n";
+      return false;
+    }
+    options.log_history = *parsed;
+  }
+  return true;
+}
+
+// The plugin folders a run saves for its resume: those named on the command line or in
+// TSEQ_PLUGIN_PATH, made absolute (a resume at boot starts elsewhere, without that variable).
+std::vector<tseq::SavedPluginDirectory> ToSaved(
+    const std::vector<tseq::PluginDirectory>& directories) {
+  std::vector<tseq::SavedPluginDirectory> saved;
+  for (const tseq::PluginDirectory& directory : directories) {
+    if (directory.origin == tseq::PluginDirectoryOrigin::kDefault) continue;
+    std::error_code error;
+    const std::filesystem::path absolute = std::filesystem::absolute(directory.path, error);
+    saved.push_back({error ? directory.path : absolute.lexically_normal().string(),
+                     directory.origin == tseq::PluginDirectoryOrigin::kEnvironment});
+  }
+  return saved;
+}
+
+// The folders a resume loads: the interrupted run's first (it may need their step types), then
+// this command's own, each once.
+std::vector<tseq::PluginDirectory> ResumeSearchPath(
+    const std::vector<tseq::SavedPluginDirectory>& saved,
+    const std::vector<tseq::PluginDirectory>& own) {
+  std::vector<tseq::PluginDirectory> directories;
+  const auto add = [&directories](const tseq::PluginDirectory& directory) {
+    for (const tseq::PluginDirectory& known : directories) {
+      if (known.path == directory.path) return;
+    }
+    directories.push_back(directory);
+  };
+  for (const tseq::SavedPluginDirectory& directory : saved) {
+    add({directory.path, directory.from_environment ? tseq::PluginDirectoryOrigin::kEnvironment
+                                                    : tseq::PluginDirectoryOrigin::kCommandLine});
+  }
+  for (const tseq::PluginDirectory& directory : own) add(directory);
+  return directories;
 }
 
 }  // namespace
@@ -59,9 +124,12 @@ int main(int argc, char** argv) {
   CLI::App* schema = app.add_subcommand("schema", "Print the JSON Schema of the sequence format");
 
   tseq::RunCommandOptions run_options;
+  std::string run_log_max_size;
+  std::string run_log_history;
   CLI::App* run = app.add_subcommand("run", "Run a sequence on the machine");
   run->add_option("FILE", run_options.file, "Sequence file")->required();
   AddMachineOptions(*run, run_options.machine);
+  AddLogOptions(*run, run_log_max_size, run_log_history);
 
   tseq::RunCommandOptions resume_options;
   CLI::App* resume =
@@ -70,6 +138,9 @@ int main(int argc, char** argv) {
                      "Directory that is the machine's / (default /)");
   resume->add_option("--state-dir", resume_options.machine.state_directory,
                      "State folder (default ROOT/var/lib/tseq)");
+  std::string resume_log_max_size;
+  std::string resume_log_history;
+  AddLogOptions(*resume, resume_log_max_size, resume_log_history);
 
   tseq::VarCommandOptions var_options;
   CLI::App* var = app.add_subcommand("var", "Read or set a variable of the running sequence")
@@ -110,22 +181,33 @@ int main(int argc, char** argv) {
     });
   }
 
+  if ((run->parsed() && !ParseLogOptions(run_log_max_size, run_log_history, run_options)) ||
+      (resume->parsed() &&
+       !ParseLogOptions(resume_log_max_size, resume_log_history, resume_options))) {
+    return tseq::ToInt(tseq::ExitCode::kUsageOrInvalid);
+  }
+
   std::unique_ptr<tseq::Filesystem> filesystem = tseq::NewPosixFilesystem();
   std::unique_ptr<tseq::ProcessRunner> process_runner = tseq::NewSystemProcessRunner();
   std::unique_ptr<tseq::Clock> clock = tseq::NewSystemClock();
   tseq::StepRegistry registry;
   tseq::RegisterBuiltinSteps(registry);
-  std::vector<std::string> plugin_warnings;
-  const tseq::Status plugins = tseq::LoadPlugins(
-      tseq::PluginSearchPath(plugin_directories,
-                             std::getenv(std::string(tseq::kPluginPathVariable).c_str())),
-      *filesystem, registry, plugin_warnings);
-  for (const std::string& warning : plugin_warnings) {
-    std::cerr << "tseq: warning: " << warning << "\n";
-  }
-  if (!plugins.ok()) {
-    std::cerr << "tseq: " << plugins.message() << "\n";
-    return tseq::ToInt(tseq::ExitCode::kUsageOrInvalid);
+  const std::vector<tseq::PluginDirectory> search_path = tseq::PluginSearchPath(
+      plugin_directories, std::getenv(std::string(tseq::kPluginPathVariable).c_str()));
+  const auto load_plugins = [&filesystem,
+                             &registry](const std::vector<tseq::PluginDirectory>& directories) {
+    std::vector<std::string> warnings;
+    const tseq::Status status = tseq::LoadPlugins(directories, *filesystem, registry, warnings);
+    for (const std::string& warning : warnings) std::cerr << "tseq: warning: " << warning << "\n";
+    return status;
+  };
+  // A resume loads its plugins once it has read the state: the interrupted run's come first.
+  if (!resume->parsed()) {
+    const tseq::Status plugins = load_plugins(search_path);
+    if (!plugins.ok()) {
+      std::cerr << "tseq: " << plugins.message() << "\n";
+      return tseq::ToInt(tseq::ExitCode::kUsageOrInvalid);
+    }
   }
   const tseq::CommandEnvironment environment{*filesystem, *process_runner, *clock,
                                              registry,    std::cout,       std::cerr};
@@ -137,10 +219,16 @@ int main(int argc, char** argv) {
   const bool terminal = isatty(STDERR_FILENO) == 1;
   if (run->parsed()) {
     run_options.live_progress = terminal;
+    run_options.plugin_directories = ToSaved(search_path);
     return tseq::RunSequenceCommand(environment, run_options);
   }
   if (resume->parsed()) {
     resume_options.live_progress = terminal;
+    resume_options.plugin_directories = ToSaved(search_path);
+    resume_options.load_saved_plugins =
+        [&load_plugins, &search_path](const std::vector<tseq::SavedPluginDirectory>& saved) {
+          return load_plugins(ResumeSearchPath(saved, search_path));
+        };
     return tseq::ResumeSequenceCommand(environment, resume_options);
   }
   return tseq::ToInt(tseq::ExitCode::kUsageOrInvalid);

@@ -1,5 +1,6 @@
 // `tseq run` and `tseq resume`: wiring the runner to the machine root, the state folder and the
 // SMSTS log, and mapping the outcome to SPEC §4's exit codes.
+#include <algorithm>
 #include <mutex>
 #include <ostream>
 
@@ -9,9 +10,9 @@
 #include "engine/plan.h"
 #include "engine/runner.h"
 #include "engine/sequence_file.h"
+#include "engine/sequence_tree.h"
 #include "engine/smsts_log.h"
 #include "engine/state_store.h"
-#include "sequences/loader.h"
 #include "tools/tseq/commands.h"
 #include "tools/tseq/progress.h"
 
@@ -36,6 +37,8 @@ int Execute(const CommandEnvironment& environment, const InstructionTable& table
   std::string engine_token;  // set below; a script may print its environment into the log
   SmstsLogSettings log_settings;
   log_settings.directory = settings.log_directory + "/SMSTSLog";
+  log_settings.max_size = settings.log_max_size;
+  log_settings.history = settings.log_history;
   Result<std::unique_ptr<SmstsLog>> log =
       SmstsLog::Open(log_settings, [live_variables, &engine_token](std::string_view text) {
         return MaskEngineToken(live_variables->MaskSecrets(text), engine_token);
@@ -85,16 +88,14 @@ int Execute(const CommandEnvironment& environment, const InstructionTable& table
 }  // namespace
 
 int RunSequenceCommand(const CommandEnvironment& environment, const RunCommandOptions& options) {
-  Result<std::string> text = environment.filesystem.ReadFile(options.file);
-  if (!text.ok()) return Fail(environment, ExitCode::kUsageOrInvalid, text.status().message());
   Diagnostics diagnostics;
-  Result<SequencePointer> sequence =
-      LoadSequence(*text, options.file, environment.registry, diagnostics);
   Result<InstructionTable> table =
-      sequence.ok() ? InstructionTable::Build(*sequence, environment.registry, diagnostics)
-                    : Result<InstructionTable>(sequence.status());
+      LoadSequenceFile(environment.filesystem, options.file, environment.registry, diagnostics);
   environment.error << diagnostics.ToString();
-  if (!table.ok()) return ToInt(ExitCode::kUsageOrInvalid);
+  if (!table.ok()) {
+    if (!diagnostics.HasErrors()) environment.error << "tseq: " << table.status().message() << "\n";
+    return ToInt(ExitCode::kUsageOrInvalid);
+  }
 
   if (!IsDirectory(environment.filesystem, options.machine.root)) {
     return Fail(environment, ExitCode::kUsageOrInvalid,
@@ -127,7 +128,9 @@ int RunSequenceCommand(const CommandEnvironment& environment, const RunCommandOp
                     locations.state_directory +
                     "); run `tseq resume` to finish it, or remove that folder to abandon it");
   }
-  const Status saved = state->SaveSequenceText(*text);
+  std::vector<SavedSequenceFile> files;
+  for (const SequenceFile& file : table->tree().files()) files.push_back({file.path, file.text});
+  const Status saved = state->SaveSequenceFiles(files);
   if (!saved.ok()) return Fail(environment, ExitCode::kSequenceFailed, saved.message());
 
   RunSettings settings;
@@ -135,6 +138,9 @@ int RunSequenceCommand(const CommandEnvironment& environment, const RunCommandOp
   settings.log_directory = locations.log_directory;
   settings.machine_name = MachineNameFor(options.machine, root);
   settings.offline = options.machine.offline;
+  settings.log_max_size = options.log_max_size.value_or(kDefaultLogMaxSize);
+  settings.log_history = options.log_history.value_or(kDefaultLogHistory);
+  settings.plugin_directories = options.plugin_directories;
   PlanOptions builtins;
   builtins.machine_name = settings.machine_name;
   builtins.log_directory = locations.log_directory;
@@ -166,19 +172,35 @@ int ResumeSequenceCommand(const CommandEnvironment& environment, const RunComman
   }
   Result<SavedState> saved = state->Load();
   if (!saved.ok()) return Fail(environment, ExitCode::kSequenceFailed, saved.status().message());
-  Result<std::string> text = state->LoadSequenceText();
-  if (!text.ok()) return Fail(environment, ExitCode::kSequenceFailed, text.status().message());
+  Result<std::vector<SavedSequenceFile>> files = state->LoadSequenceFiles(saved->sequence_file);
+  if (!files.ok()) return Fail(environment, ExitCode::kSequenceFailed, files.status().message());
+  if (options.load_saved_plugins) {
+    const Status plugins = options.load_saved_plugins(saved->plugin_directories);
+    if (!plugins.ok()) {
+      return Fail(environment, ExitCode::kSequenceFailed,
+                  "cannot load the step plugins of the interrupted run: " + plugins.message());
+    }
+  }
 
+  // The sealed copies, never the files: they may have changed or been wiped since the run began.
+  const SequenceTextReader read_saved = [&files](const std::string& path) -> Result<std::string> {
+    for (const SavedSequenceFile& file : *files) {
+      if (file.path == path) return file.text;
+    }
+    return NotFoundError("the saved sequences do not include '" + path + "'");
+  };
   Diagnostics diagnostics;
-  Result<SequencePointer> sequence =
-      LoadSequence(*text, saved->sequence_file, environment.registry, diagnostics);
+  Result<SequenceTree> tree =
+      LoadSequenceTree(saved->sequence_file, read_saved, environment.registry, diagnostics);
   Result<InstructionTable> table =
-      sequence.ok() ? InstructionTable::Build(*sequence, environment.registry, diagnostics)
-                    : Result<InstructionTable>(sequence.status());
+      tree.ok()
+          ? InstructionTable::Build(std::move(tree).value(), environment.registry, diagnostics)
+          : Result<InstructionTable>(tree.status());
   environment.error << diagnostics.ToString();
   if (!table.ok()) {
     return Fail(environment, ExitCode::kSequenceFailed,
-                "the saved sequence no longer validates (a step type may have been removed)");
+                "the saved sequence no longer validates (a step type may have been removed): " +
+                    table.status().message());
   }
   if (saved->pointer > table->size()) {
     return Fail(environment, ExitCode::kSequenceFailed,
@@ -196,6 +218,18 @@ int ResumeSequenceCommand(const CommandEnvironment& environment, const RunComman
   settings.log_directory = saved->log_directory;
   settings.machine_name = saved->machine_name;
   settings.offline = saved->offline;
+  settings.log_max_size = options.log_max_size.value_or(saved->log_max_size);
+  settings.log_history = options.log_history.value_or(saved->log_history);
+  // Saved again for a later resume, with any folders this resume added.
+  settings.plugin_directories = saved->plugin_directories;
+  for (const SavedPluginDirectory& directory : options.plugin_directories) {
+    if (std::none_of(settings.plugin_directories.begin(), settings.plugin_directories.end(),
+                     [&directory](const SavedPluginDirectory& known) {
+                       return known.path == directory.path;
+                     })) {
+      settings.plugin_directories.push_back(directory);
+    }
+  }
   environment.error << "tseq: resuming '" << table->sequence().name << "' at instruction "
                     << saved->pointer << "\n";
   return Execute(environment, *table, root, *state, saved->variables, saved->pointer, settings,
