@@ -2,7 +2,7 @@
 # installs missing Debian packages (scripts/install-deps.sh), configures, builds and does its job.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build test demo asan asan-test release bench fuzz clean
+.PHONY: all deps build test tidy demo asan asan-test release bench fuzz clean
 
 all: build
 
@@ -15,6 +15,20 @@ build: deps
 
 test: build
 	@ctest --preset dev -j $(JOBS)
+
+# clang-tidy with the repository's .clang-tidy over every project .cc file of the dev preset's
+# compile_commands.json (configured, not built); any finding fails. The database holds GCC's
+# flags, hence -Wno-unknown-warning-option. See docs/testing.md.
+CLANG_TIDY ?= clang-tidy
+TIDY_BUILD_DIR ?= build/dev
+TIDY_FOLDERS = base|platform|variables|sequences|engine|steps|tools|archive|migration|smp|tests|bench|examples
+tidy: deps
+	@cmake --preset dev -B $(TIDY_BUILD_DIR) >/dev/null
+	@bash -o pipefail -c 'grep -o "\"file\": \"[^\"]*\"" $(TIDY_BUILD_DIR)/compile_commands.json | cut -d"\"" -f4 \
+	  | grep -E "^$(CURDIR)/($(TIDY_FOLDERS))/.*\.cc$$" | sort -u \
+	  | xargs -P $(JOBS) -n 4 $(CLANG_TIDY) -p $(TIDY_BUILD_DIR) --quiet --extra-arg=-Wno-unknown-warning-option 2>&1 \
+	  | { grep -v "^[0-9]* warnings\? generated\.$$" || true; }' \
+	  || { echo "tidy: clang-tidy findings above" >&2; exit 1; }
 
 demo: build
 	@bash scripts/demo.sh build/dev
@@ -30,8 +44,10 @@ release: deps
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS)
 
+# Every benchmark area, or those in BENCH_AREAS ("plan store"); see docs/benchmarks.md.
+BENCH_AREAS ?=
 bench: release
-	@bash bench/run.sh build/release
+	@bash bench/run.sh build/release $(BENCH_AREAS)
 
 # Runs each libFuzzer target for FUZZ_SECONDS (default 60) with clang; see docs/testing.md.
 FUZZ_SECONDS ?= 60

@@ -1,13 +1,32 @@
 #include "base/diagnostics.h"
 
 #include <algorithm>
+#include <mutex>
+#include <set>
 #include <tuple>
 #include <utility>
 
 namespace tseq {
 
+SourceFile::SourceFile(std::string_view name) {
+  if (name.empty()) return;
+  // Never destroyed, so that names stay valid in objects destroyed after static destruction
+  // began; a std::set keeps each string at one address while others are added.
+  static std::mutex& mutex = *new std::mutex;
+  static std::set<std::string, std::less<>>& names = *new std::set<std::string, std::less<>>;
+  const std::lock_guard lock(mutex);
+  auto found = names.find(name);
+  if (found == names.end()) found = names.emplace(name).first;
+  name_ = &*found;
+}
+
+const std::string& SourceFile::str() const {
+  static const std::string& empty = *new std::string;
+  return name_ == nullptr ? empty : *name_;
+}
+
 std::string SourceLocation::ToString() const {
-  std::string text = file;
+  std::string text = file.str();
   if (line > 0) {
     text += ":" + std::to_string(line);
     if (column > 0) text += ":" + std::to_string(column);

@@ -123,7 +123,11 @@ class [[nodiscard]] Result {
 // Declares or assigns `lhs` from a Result-yielding expression, returning its Status on error.
 #define TSEQ_ASSIGN_OR_RETURN(lhs, expression) \
   TSEQ_ASSIGN_OR_RETURN_IMPL(TSEQ_STATUS_CONCAT(tseq_result_, __LINE__), lhs, expression)
+// `result` is a name and `lhs` may be a declaration ("const auto x"): neither can be
+// parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define TSEQ_ASSIGN_OR_RETURN_IMPL(result, lhs, expression) \
   auto result = (expression);                               \
   if (!result.ok()) return result.status();                 \
   lhs = std::move(result).value()
+// NOLINTEND(bugprone-macro-parentheses)

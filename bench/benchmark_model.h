@@ -90,4 +90,12 @@ std::string FormatSequence(const Benchmark& benchmark);
 // the playbook's file, folder and package conditions read.
 std::string FormatPlaybook(const Benchmark& benchmark, const std::string& machine_root);
 
+// The no-op workload of bench/run_overhead.sh: `steps` steps that each set one variable to the
+// same constant, so a run does the engine's own work per step (state save, log) and almost
+// nothing else. REQUIRES: steps > 0.
+// The tseq sequence: a flat list of SetVariable steps, all setting NoOp=1.
+std::string FormatNoOpSequence(int steps);
+// The Ansible playbook: as many set_fact tasks (no_op: "1") on localhost, no fact gathering.
+std::string FormatNoOpPlaybook(int steps);
+
 }  // namespace tseq::bench

@@ -26,7 +26,8 @@ inline constexpr size_t kMaxYamlNodes = 2'000'000;  // about 100,000 steps
 // document, or more than kMaxYamlNodes nodes. Otherwise returns the root Value (kNull for an empty
 // file or one of comments only); non-scalar and duplicate keys are then reported as errors too, but
 // the tree is still returned (without those entries) so that the caller can go on validating.
-// `file_name` is used only in locations.
+// `file_name` is used only in locations. A large text is parsed in two parts on two threads when
+// it can be (sequences/yaml_split.h); the result is the same.
 std::optional<Value> ParseYaml(std::string_view text, const std::string& file_name,
                                Diagnostics& diagnostics);
 
