@@ -1,0 +1,36 @@
+#include "platform/fake_metadata_reader.h"
+
+#include <cassert>
+#include <cerrno>
+#include <utility>
+
+#include "platform/errno_status.h"
+
+namespace tseq {
+
+void FakeMetadataReader::Set(const std::string& path, FileMetadata metadata) {
+  std::lock_guard lock(mutex_);
+  answers_.insert_or_assign(path, Result<FileMetadata>(std::move(metadata)));
+}
+
+void FakeMetadataReader::Fail(const std::string& path, Status status) {
+  assert(!status.ok());
+  std::lock_guard lock(mutex_);
+  answers_.insert_or_assign(path, Result<FileMetadata>(std::move(status)));
+}
+
+Result<FileMetadata> FakeMetadataReader::Read(const std::string& path) const {
+  std::lock_guard lock(mutex_);
+  ++reads_[path];
+  const auto it = answers_.find(path);
+  if (it == answers_.end()) return ErrnoStatus(ENOENT, "read the metadata of", path);
+  return it->second;
+}
+
+int FakeMetadataReader::ReadCount(const std::string& path) const {
+  std::lock_guard lock(mutex_);
+  const auto it = reads_.find(path);
+  return it == reads_.end() ? 0 : it->second;
+}
+
+}  // namespace tseq

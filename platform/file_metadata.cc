@@ -1,0 +1,91 @@
+#include "platform/file_metadata.h"
+
+#include <cerrno>
+#include <optional>
+
+#include <fcntl.h>
+
+#include "platform/errno_status.h"
+#include "platform/file_descriptor.h"
+#include "platform/metadata_io.h"
+
+namespace tseq {
+namespace {
+
+class PosixMetadataReader : public MetadataReader {
+ public:
+  Result<FileMetadata> Read(const std::string& path) const override {
+    // O_PATH opens nothing (no FIFO blocks, no device driver runs) and, with O_NOFOLLOW, gives
+    // the symlink itself; every later read goes through this descriptor.
+    const FileDescriptor file(::open(path.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+    if (!file.valid()) return ErrnoStatus(errno, "read the metadata of", path);
+    return ReadMetadataOfDescriptor(file.get(), path);
+  }
+};
+
+// The qualifier of an ACL entry ("[default:]TAG:QUALIFIER:PERMISSIONS"), as a position and a
+// length within `entry`, when TAG is a user or group tag and QUALIFIER is not empty.
+struct Qualifier {
+  AclQualifierKind kind = AclQualifierKind::kUser;
+  size_t start = 0;
+  size_t length = 0;
+};
+
+std::optional<Qualifier> FindQualifier(const std::string& entry) {
+  size_t position = entry.find_first_not_of(" \t");
+  if (position == std::string::npos || entry[position] == '#') return std::nullopt;
+  size_t colon = entry.find(':', position);
+  if (colon == std::string::npos) return std::nullopt;
+  std::string tag = entry.substr(position, colon - position);
+  if (tag == "default" || tag == "d") {
+    position = colon + 1;
+    colon = entry.find(':', position);
+    if (colon == std::string::npos) return std::nullopt;
+    tag = entry.substr(position, colon - position);
+  }
+  Qualifier qualifier;
+  if (tag == "user" || tag == "u") {
+    qualifier.kind = AclQualifierKind::kUser;
+  } else if (tag == "group" || tag == "g") {
+    qualifier.kind = AclQualifierKind::kGroup;
+  } else {
+    return std::nullopt;
+  }
+  qualifier.start = colon + 1;
+  const size_t end = entry.find(':', qualifier.start);
+  if (end == std::string::npos || end == qualifier.start) return std::nullopt;
+  qualifier.length = end - qualifier.start;
+  return qualifier;
+}
+
+}  // namespace
+
+std::unique_ptr<MetadataReader> NewPosixMetadataReader() {
+  return std::make_unique<PosixMetadataReader>();
+}
+
+Result<std::string> RewriteAclQualifiers(
+    const std::string& acl_text,
+    const std::function<Result<std::string>(AclQualifierKind kind, const std::string& qualifier)>&
+        map) {
+  std::string result;
+  result.reserve(acl_text.size());
+  size_t start = 0;
+  while (start <= acl_text.size()) {
+    size_t end = acl_text.find_first_of(",\n", start);
+    if (end == std::string::npos) end = acl_text.size();
+    std::string entry = acl_text.substr(start, end - start);
+    if (const std::optional<Qualifier> qualifier = FindQualifier(entry); qualifier.has_value()) {
+      Result<std::string> mapped =
+          map(qualifier->kind, entry.substr(qualifier->start, qualifier->length));
+      if (!mapped.ok()) return mapped.status().WithContext("in the ACL '" + acl_text + "'");
+      entry.replace(qualifier->start, qualifier->length, *mapped);
+    }
+    result += entry;
+    if (end < acl_text.size()) result += acl_text[end];
+    start = end + 1;
+  }
+  return result;
+}
+
+}  // namespace tseq

@@ -1,0 +1,246 @@
+#include "platform/file_metadata.h"
+
+#include <cerrno>
+#include <string>
+#include <vector>
+
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <sys/acl.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "platform/fake_metadata_reader.h"
+#include "tests/support/temp_directory.h"
+
+namespace tseq {
+namespace {
+
+void SetTime(const std::string& path, int64_t seconds, long nanoseconds) {  // NOLINT(runtime/int)
+  timespec times[2] = {};
+  times[0].tv_nsec = UTIME_OMIT;
+  times[1].tv_sec = static_cast<time_t>(seconds);
+  times[1].tv_nsec = nanoseconds;
+  REQUIRE(::utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW) == 0);
+}
+
+// Sets a user.* attribute; false when the filesystem has none (the test is then skipped).
+bool SetUserAttribute(const std::string& path, const std::string& name, const std::string& value) {
+  if (::setxattr(path.c_str(), name.c_str(), value.data(), value.size(), 0) == 0) return true;
+  REQUIRE(errno == EOPNOTSUPP);
+  MESSAGE("skipped: the temporary filesystem has no user extended attributes");
+  return false;
+}
+
+// Sets an ACL with libacl; false when the filesystem has none (the test is then skipped).
+bool SetAcl(const std::string& path, acl_type_t type, const std::string& text) {
+  acl_t acl = acl_from_text(text.c_str());
+  REQUIRE(acl != nullptr);
+  const int result = acl_set_file(path.c_str(), type, acl);
+  const int error = errno;
+  acl_free(acl);
+  if (result == 0) return true;
+  REQUIRE(error == EOPNOTSUPP);
+  MESSAGE("skipped: the temporary filesystem has no POSIX ACLs");
+  return false;
+}
+
+Result<std::string> Numbered(AclQualifierKind kind, const std::string& qualifier) {
+  if (qualifier == "nobody") return NotFoundError("no such user 'nobody'");
+  return std::string(kind == AclQualifierKind::kUser ? "U" : "G") + qualifier;
+}
+
+TEST_SUITE("PosixMetadataReader") {
+  TEST_CASE("a regular file's type, mode, owner, size and nanosecond time are read") {
+    testing::TempDirectory temp;
+    const std::string path = temp.WriteFile("file", "12345");
+    REQUIRE(::chmod(path.c_str(), 04751) == 0);
+    SetTime(path, 1700000000, 123456789);
+    const Result<FileMetadata> metadata = NewPosixMetadataReader()->Read(path);
+    REQUIRE(metadata.ok());
+    struct stat status {};
+    REQUIRE(::lstat(path.c_str(), &status) == 0);
+    CHECK(metadata->type == FileType::kRegular);
+    CHECK(metadata->mode == 04751);
+    CHECK(metadata->uid == ::getuid());
+    CHECK(metadata->gid == ::getgid());
+    CHECK(metadata->size == 5);
+    CHECK(metadata->modified == FileTime{1700000000, 123456789});
+    CHECK(metadata->inode == status.st_ino);
+    CHECK(metadata->device == status.st_dev);
+    CHECK(metadata->link_count == 1);
+    CHECK(metadata->symlink_target.empty());
+    CHECK(metadata->access_acl.empty());
+  }
+
+  TEST_CASE("a symlink is described itself, its target never read") {
+    testing::TempDirectory temp;
+    const std::string target = temp.WriteFile("target", "content");
+    REQUIRE(::chmod(target.c_str(), 0600) == 0);
+    const std::string link = temp.Join("link");
+    REQUIRE(::symlink("target", link.c_str()) == 0);
+    SetTime(link, 1600000000, 5);
+    const Result<FileMetadata> metadata = NewPosixMetadataReader()->Read(link);
+    REQUIRE(metadata.ok());
+    CHECK(metadata->type == FileType::kSymlink);
+    CHECK(metadata->symlink_target == "target");
+    CHECK(metadata->size == 6);
+    CHECK(metadata->modified == FileTime{1600000000, 5});
+    CHECK(metadata->access_acl.empty());
+  }
+
+  TEST_CASE("a dangling symlink is described") {
+    testing::TempDirectory temp;
+    const std::string link = temp.Join("dangling");
+    REQUIRE(::symlink("/nonexistent/tseq", link.c_str()) == 0);
+    const Result<FileMetadata> metadata = NewPosixMetadataReader()->Read(link);
+    REQUIRE(metadata.ok());
+    CHECK(metadata->symlink_target == "/nonexistent/tseq");
+  }
+
+  TEST_CASE("a FIFO is described without being opened") {
+    testing::TempDirectory temp;
+    const std::string fifo = temp.Join("fifo");
+    REQUIRE(::mkfifo(fifo.c_str(), 0640) == 0);
+    const Result<FileMetadata> metadata = NewPosixMetadataReader()->Read(fifo);
+    REQUIRE(metadata.ok());
+    CHECK(metadata->type == FileType::kOther);
+    CHECK(metadata->mode == 0640);
+  }
+
+  TEST_CASE("a missing path is NotFound naming it") {
+    testing::TempDirectory temp;
+    const Result<FileMetadata> metadata = NewPosixMetadataReader()->Read(temp.Join("missing"));
+    CHECK(metadata.status().code() == StatusCode::kNotFound);
+    CHECK(metadata.status().message() ==
+          "cannot read the metadata of '" + temp.Join("missing") + "': No such file or directory");
+  }
+
+  TEST_CASE("user extended attributes are read, sorted by name, with binary values") {
+    testing::TempDirectory temp;
+    const std::string path = temp.WriteFile("file", "");
+    if (!SetUserAttribute(path, "user.zeta", std::string("a\0b", 3))) return;
+    REQUIRE(SetUserAttribute(path, "user.alpha", ""));
+    const Result<FileMetadata> metadata = NewPosixMetadataReader()->Read(path);
+    REQUIRE(metadata.ok());
+    const std::vector<ExtendedAttribute> expected = {{"user.alpha", ""},
+                                                     {"user.zeta", std::string("a\0b", 3)}};
+    CHECK(metadata->extended_attributes == expected);
+  }
+
+  TEST_CASE("a symlink's own attributes are read, not its target's") {
+    if (::geteuid() != 0) {
+      MESSAGE("skipped: trusted.* attributes (the only kind a symlink can carry) need root");
+      return;
+    }
+    testing::TempDirectory temp;
+    const std::string target = temp.WriteFile("target", "");
+    const std::string link = temp.Join("link");
+    REQUIRE(::symlink("target", link.c_str()) == 0);
+    if (::lsetxattr(link.c_str(), "trusted.tseq", "link", 4, 0) != 0) {
+      REQUIRE(errno == EOPNOTSUPP);
+      MESSAGE("skipped: no trusted.* attributes on this filesystem");
+      return;
+    }
+    REQUIRE(::setxattr(target.c_str(), "trusted.tseq", "target", 6, 0) == 0);
+    const Result<FileMetadata> metadata = NewPosixMetadataReader()->Read(link);
+    REQUIRE(metadata.ok());
+    const std::vector<ExtendedAttribute> expected = {{"trusted.tseq", "link"}};
+    CHECK(metadata->extended_attributes == expected);
+  }
+
+  TEST_CASE("an ACL that says no more than the mode bits is left empty") {
+    testing::TempDirectory temp;
+    const std::string path = temp.WriteFile("file", "");
+    if (!SetAcl(path, ACL_TYPE_ACCESS, "user::rw-,group::r--,other::---")) return;
+    const Result<FileMetadata> metadata = NewPosixMetadataReader()->Read(path);
+    REQUIRE(metadata.ok());
+    CHECK(metadata->access_acl.empty());
+    CHECK(metadata->mode == 0640);
+  }
+
+  TEST_CASE("an extended access ACL is read in comma-separated text with numeric ids") {
+    testing::TempDirectory temp;
+    const std::string path = temp.WriteFile("file", "");
+    if (!SetAcl(path, ACL_TYPE_ACCESS,
+                "user::rw-,user:4321:r--,group::r--,group:8765:rw-,mask::rw-,other::---")) {
+      return;
+    }
+    const Result<FileMetadata> metadata = NewPosixMetadataReader()->Read(path);
+    REQUIRE(metadata.ok());
+    CHECK(metadata->access_acl ==
+          "user::rw-,user:4321:r--,group::r--,group:8765:rw-,mask::rw-,other::---");
+    // The ACL is kept in text form, not among the extended attributes.
+    CHECK(metadata->extended_attributes.empty());
+  }
+
+  TEST_CASE("a folder's default ACL is read") {
+    testing::TempDirectory temp;
+    const std::string folder = temp.MakeDirectory("folder");
+    if (!SetAcl(folder, ACL_TYPE_DEFAULT,
+                "user::rwx,user:4321:r-x,group::r-x,mask::r-x,other::---")) {
+      return;
+    }
+    const Result<FileMetadata> metadata = NewPosixMetadataReader()->Read(folder);
+    REQUIRE(metadata.ok());
+    CHECK(metadata->type == FileType::kDirectory);
+    CHECK(metadata->default_acl == "user::rwx,user:4321:r-x,group::r-x,mask::r-x,other::---");
+    CHECK(metadata->access_acl.empty());
+  }
+}
+
+TEST_SUITE("RewriteAclQualifiers") {
+  TEST_CASE("named user and group qualifiers are mapped; everything else is kept") {
+    const Result<std::string> rewritten = RewriteAclQualifiers(
+        "user::rw-,user:1000:r--,group::r--,group:50:rw-,mask::rw-,other::---", Numbered);
+    REQUIRE(rewritten.ok());
+    CHECK(*rewritten == "user::rw-,user:U1000:r--,group::r--,group:G50:rw-,mask::rw-,other::---");
+  }
+
+  TEST_CASE("abbreviated tags, default entries, newlines and comments are understood") {
+    const Result<std::string> rewritten = RewriteAclQualifiers(
+        "# file: x\nu:alice:rwx\ndefault:g:staff:r-x\nd:user:bob:r--\n", Numbered);
+    REQUIRE(rewritten.ok());
+    CHECK(*rewritten == "# file: x\nu:Ualice:rwx\ndefault:g:Gstaff:r-x\nd:user:Ubob:r--\n");
+  }
+
+  TEST_CASE("an error of the mapping names the ACL") {
+    const Result<std::string> rewritten =
+        RewriteAclQualifiers("user::rw-,user:nobody:r--", Numbered);
+    CHECK(rewritten.status().code() == StatusCode::kNotFound);
+    CHECK(rewritten.status().message() ==
+          "in the ACL 'user::rw-,user:nobody:r--': no such user 'nobody'");
+  }
+
+  TEST_CASE("empty text stays empty") {
+    const Result<std::string> rewritten = RewriteAclQualifiers("", Numbered);
+    REQUIRE(rewritten.ok());
+    CHECK(rewritten->empty());
+  }
+}
+
+TEST_SUITE("FakeMetadataReader") {
+  TEST_CASE("answers what was set, fails what was scripted and counts reads") {
+    FakeMetadataReader reader;
+    FileMetadata metadata;
+    metadata.mode = 0751;
+    metadata.access_acl = "user::rwx,user:7:r--,group::r-x,mask::r-x,other::--x";
+    reader.Set("/home/alice/file", metadata);
+    reader.Fail("/home/alice/broken", IoError("cannot read the metadata of 'x': I/O error"));
+    const Result<FileMetadata> read = reader.Read("/home/alice/file");
+    REQUIRE(read.ok());
+    CHECK(*read == metadata);
+    CHECK(reader.Read("/home/alice/broken").status().message() ==
+          "cannot read the metadata of 'x': I/O error");
+    const Result<FileMetadata> missing = reader.Read("/home/alice/missing");
+    CHECK(missing.status().code() == StatusCode::kNotFound);
+    CHECK(missing.status().message() ==
+          "cannot read the metadata of '/home/alice/missing': No such file or directory");
+    CHECK(reader.ReadCount("/home/alice/file") == 1);
+    CHECK(reader.ReadCount("/home/alice/other") == 0);
+  }
+}
+
+}  // namespace
+}  // namespace tseq

@@ -1,0 +1,267 @@
+#include "platform/metadata_io.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <functional>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include <acl/libacl.h>
+#include <fcntl.h>
+#include <sys/acl.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "platform/errno_status.h"
+
+namespace tseq {
+namespace {
+
+constexpr char kReadAction[] = "read the metadata of";
+constexpr char kAccessAclAttribute[] = "system.posix_acl_access";
+constexpr char kDefaultAclAttribute[] = "system.posix_acl_default";
+
+std::string Quoted(const std::string& path) { return "'" + path + "'"; }
+
+// Owns an acl_t (or the text libacl allocates).
+class AclHandle {
+ public:
+  explicit AclHandle(acl_t acl) : acl_(acl) {}
+  ~AclHandle() {
+    if (acl_ != nullptr) acl_free(acl_);
+  }
+  AclHandle(AclHandle&& other) noexcept : acl_(std::exchange(other.acl_, nullptr)) {}
+  AclHandle& operator=(AclHandle&&) = delete;
+  AclHandle(const AclHandle&) = delete;
+  AclHandle& operator=(const AclHandle&) = delete;
+  acl_t get() const { return acl_; }
+
+ private:
+  acl_t acl_;
+};
+
+// Calls `call` once for the size and once for the bytes, again when the value grew in between.
+// Returns 0 or the errno.
+int ReadSized(const std::function<ssize_t(char*, size_t)>& call, std::string& out) {
+  for (;;) {
+    const ssize_t size = call(nullptr, 0);
+    if (size < 0) return errno;
+    out.assign(static_cast<size_t>(size), '\0');
+    if (size == 0) return 0;
+    const ssize_t read = call(out.data(), out.size());
+    if (read >= 0) {
+      out.resize(static_cast<size_t>(read));
+      return 0;
+    }
+    if (errno != ERANGE) return errno;
+  }
+}
+
+Result<std::string> ReadSymlinkTarget(int descriptor, const std::string& path) {
+  std::string buffer(256, '\0');
+  for (;;) {
+    const ssize_t length = ::readlinkat(descriptor, "", buffer.data(), buffer.size());
+    if (length < 0) return ErrnoStatus(errno, kReadAction, path);
+    if (static_cast<size_t>(length) < buffer.size()) {
+      buffer.resize(static_cast<size_t>(length));
+      return buffer;
+    }
+    buffer.resize(buffer.size() * 2);
+  }
+}
+
+Result<std::vector<ExtendedAttribute>> ReadExtendedAttributes(const std::string& link,
+                                                              const std::string& path) {
+  std::vector<ExtendedAttribute> attributes;
+  std::string names;
+  int error = ReadSized(
+      [&](char* buffer, size_t size) { return ::listxattr(link.c_str(), buffer, size); }, names);
+  // EOPNOTSUPP (== ENOTSUP on Linux): the filesystem has no extended attributes at all.
+  if (error == EOPNOTSUPP) return attributes;
+  if (error != 0) return ErrnoStatus(error, "read the extended attributes of", path);
+  for (size_t start = 0; start < names.size();) {
+    const size_t end = names.find('\0', start);
+    const std::string name = names.substr(start, end - start);
+    start = end == std::string::npos ? names.size() : end + 1;
+    if (name.empty() || name.rfind("system.", 0) == 0) continue;
+    std::string value;
+    error =
+        ReadSized([&](char* buffer,
+                      size_t size) { return ::getxattr(link.c_str(), name.c_str(), buffer, size); },
+                  value);
+    // Gone since the listing, or not for this process to read: the contract leaves those out.
+    if (error == ENODATA || error == EPERM || error == EACCES || error == EOPNOTSUPP) continue;
+    if (error != 0) {
+      return ErrnoStatus(error,
+                         "cannot read the extended attribute '" + name + "' of " + Quoted(path));
+    }
+    attributes.push_back(ExtendedAttribute{name, std::move(value)});
+  }
+  std::sort(attributes.begin(), attributes.end(),
+            [](const ExtendedAttribute& a, const ExtendedAttribute& b) { return a.name < b.name; });
+  return attributes;
+}
+
+Result<std::string> ReadAcl(const std::string& link, acl_type_t type, const std::string& path) {
+  const bool is_default = type == ACL_TYPE_DEFAULT;
+  const std::string action = is_default ? "read the default ACL of" : "read the ACL of";
+  const AclHandle acl(acl_get_file(link.c_str(), type));
+  if (acl.get() == nullptr) {
+    if (errno == EOPNOTSUPP) return std::string();
+    return ErrnoStatus(errno, action, path);
+  }
+  if (is_default ? acl_entries(acl.get()) <= 0 : acl_equiv_mode(acl.get(), nullptr) == 0) {
+    return std::string();
+  }
+  char* text = acl_to_any_text(acl.get(), nullptr, ',', TEXT_NUMERIC_IDS);
+  if (text == nullptr) return ErrnoStatus(errno, action, path);
+  std::string result(text);
+  acl_free(text);
+  return result;
+}
+
+// Parses `text` up front, so that an invalid ACL changes nothing. Empty text stays unparsed: it
+// means "no ACL beyond the mode bits".
+Result<std::optional<AclHandle>> ParseAcl(const std::optional<std::string>& text, bool is_default,
+                                          const std::string& path) {
+  if (!text.has_value() || text->empty()) return std::optional<AclHandle>();
+  AclHandle acl(acl_from_text(text->c_str()));
+  if (acl.get() == nullptr || acl_valid(acl.get()) != 0) {
+    return InvalidArgumentError(std::string("cannot set the ") + (is_default ? "default " : "") +
+                                "ACL of " + Quoted(path) + ": '" + *text + "' is not a valid ACL");
+  }
+  return std::optional<AclHandle>(std::move(acl));
+}
+
+Status UnsupportedOrErrno(int error, const std::string& what) {
+  if (error == EOPNOTSUPP)
+    return FailedPreconditionError(what + ": not supported by this filesystem");
+  return ErrnoStatus(error, what);
+}
+
+Status WriteAcl(const std::string& link, const std::optional<std::string>& text,
+                const std::optional<AclHandle>& acl, bool is_default, const std::string& path) {
+  if (!text.has_value()) return Status::Ok();
+  const std::string what =
+      std::string("cannot set the ") + (is_default ? "default " : "") + "ACL of " + Quoted(path);
+  if (!acl.has_value()) {
+    const char* attribute = is_default ? kDefaultAclAttribute : kAccessAclAttribute;
+    // Nothing to remove, or a filesystem without ACLs: either way none is left.
+    if (::removexattr(link.c_str(), attribute) == 0 || errno == ENODATA || errno == EOPNOTSUPP) {
+      return Status::Ok();
+    }
+    return ErrnoStatus(errno, what);
+  }
+  const acl_type_t type = is_default ? ACL_TYPE_DEFAULT : ACL_TYPE_ACCESS;
+  if (acl_set_file(link.c_str(), type, acl->get()) == 0) return Status::Ok();
+  return UnsupportedOrErrno(errno, what);
+}
+
+}  // namespace
+
+FileType FileTypeOfMode(mode_t mode) {
+  if (S_ISREG(mode)) return FileType::kRegular;
+  if (S_ISDIR(mode)) return FileType::kDirectory;
+  if (S_ISLNK(mode)) return FileType::kSymlink;
+  return FileType::kOther;
+}
+
+std::string DescriptorPath(int descriptor) { return "/proc/self/fd/" + std::to_string(descriptor); }
+
+FileInfo FileInfoOfStat(const struct stat& status) {
+  FileInfo info;
+  info.type = FileTypeOfMode(status.st_mode);
+  info.size = static_cast<uint64_t>(status.st_size);
+  info.modified = std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::seconds(status.st_mtim.tv_sec) +
+          std::chrono::nanoseconds(status.st_mtim.tv_nsec)));
+  info.mode = status.st_mode & 07777;
+  info.owner = status.st_uid;
+  info.group = status.st_gid;
+  info.device = static_cast<uint64_t>(status.st_dev);
+  info.inode = static_cast<uint64_t>(status.st_ino);
+  info.link_count = static_cast<uint64_t>(status.st_nlink);
+  return info;
+}
+
+Result<FileMetadata> ReadMetadataOfDescriptor(int descriptor, const std::string& path) {
+  struct stat status {};
+  if (::fstat(descriptor, &status) != 0) return ErrnoStatus(errno, kReadAction, path);
+  FileMetadata metadata;
+  metadata.type = FileTypeOfMode(status.st_mode);
+  metadata.mode = status.st_mode & 07777;
+  metadata.uid = status.st_uid;
+  metadata.gid = status.st_gid;
+  metadata.modified = FileTime{static_cast<int64_t>(status.st_mtim.tv_sec),
+                               static_cast<uint32_t>(status.st_mtim.tv_nsec)};
+  metadata.size = static_cast<uint64_t>(status.st_size);
+  metadata.device = static_cast<uint64_t>(status.st_dev);
+  metadata.inode = static_cast<uint64_t>(status.st_ino);
+  metadata.link_count = static_cast<uint64_t>(status.st_nlink);
+  if (metadata.type == FileType::kSymlink) {
+    TSEQ_ASSIGN_OR_RETURN(metadata.symlink_target, ReadSymlinkTarget(descriptor, path));
+  }
+  const std::string link = DescriptorPath(descriptor);
+  TSEQ_ASSIGN_OR_RETURN(metadata.extended_attributes, ReadExtendedAttributes(link, path));
+  if (metadata.type != FileType::kSymlink) {
+    TSEQ_ASSIGN_OR_RETURN(metadata.access_acl, ReadAcl(link, ACL_TYPE_ACCESS, path));
+  }
+  if (metadata.type == FileType::kDirectory) {
+    TSEQ_ASSIGN_OR_RETURN(metadata.default_acl, ReadAcl(link, ACL_TYPE_DEFAULT, path));
+  }
+  return metadata;
+}
+
+Status ApplyMetadataToDescriptor(int descriptor, FileType type, const MetadataUpdate& update,
+                                 const std::string& path) {
+  if (type == FileType::kSymlink && update.access_acl.has_value()) {
+    return InvalidArgumentError("cannot set the ACL of " + Quoted(path) + ": it is a symlink");
+  }
+  if (type != FileType::kDirectory && update.default_acl.has_value()) {
+    return InvalidArgumentError("cannot set the default ACL of " + Quoted(path) +
+                                ": it is not a folder");
+  }
+  TSEQ_ASSIGN_OR_RETURN(const std::optional<AclHandle> access_acl,
+                        ParseAcl(update.access_acl, false, path));
+  TSEQ_ASSIGN_OR_RETURN(const std::optional<AclHandle> default_acl,
+                        ParseAcl(update.default_acl, true, path));
+  const std::string link = DescriptorPath(descriptor);
+  if (update.owner.has_value()) {
+    const FileOwner owner = *update.owner;
+    if (::fchownat(descriptor, "", owner.uid, owner.gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) !=
+        0) {
+      return ErrnoStatus(errno, "cannot change the owner of " + Quoted(path) + " to " +
+                                    std::to_string(owner.uid) + ":" + std::to_string(owner.gid));
+    }
+  }
+  for (const ExtendedAttribute& attribute : update.extended_attributes) {
+    if (::setxattr(link.c_str(), attribute.name.c_str(), attribute.value.data(),
+                   attribute.value.size(), 0) != 0) {
+      return UnsupportedOrErrno(
+          errno, "cannot set the extended attribute '" + attribute.name + "' of " + Quoted(path));
+    }
+  }
+  TSEQ_RETURN_IF_ERROR(WriteAcl(link, update.access_acl, access_acl, false, path));
+  TSEQ_RETURN_IF_ERROR(WriteAcl(link, update.default_acl, default_acl, true, path));
+  // A symlink has no mode of its own, and chmod through its link would reach its target.
+  if (update.mode.has_value() && type != FileType::kSymlink) {
+    if (::chmod(link.c_str(), *update.mode & 07777) != 0) {
+      return ErrnoStatus(errno, "change the mode of", path);
+    }
+  }
+  if (update.modified.has_value()) {
+    timespec times[2] = {};
+    times[0].tv_nsec = UTIME_OMIT;
+    times[1].tv_sec = static_cast<time_t>(update.modified->seconds);
+    times[1].tv_nsec = static_cast<long>(update.modified->nanoseconds);  // NOLINT(runtime/int)
+    if (::utimensat(descriptor, "", times, AT_EMPTY_PATH) != 0) {
+      return ErrnoStatus(errno, "set the time of", path);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace tseq
