@@ -132,11 +132,11 @@ if command -v perf >/dev/null 2>&1 &&
   perf record -q -F 4999 -o "$work/perf.data" -- "$tseq" plan "$big_sequence" --root "$root" \
     >/dev/null 2>&1; then
   profile=$(perf report -i "$work/perf.data" --no-children --sort dso --stdio 2>/dev/null |
-    awk '/^ +[0-9.]+%/ { printf "| %s | %s |\n", $2, $1 }' | head -8)
+    awk '/^ +[0-9.]+%/ { printf "| %s | %s |\n", $2, $1 }' | sed -n '1,8p')
   functions=$(perf report -i "$work/perf.data" --no-children --sort dso,symbol --stdio \
     2>/dev/null | awk '/^ +[0-9.]+%/ { share = $1; library = $2; $1 = $2 = $3 = ""
       sub(/^ +/, ""); sub(/ +$/, ""); gsub(/\|/, "\\|"); printf "| `%s` | %s | %s |\n", $0, library, share }' |
-    head -12)
+    sed -n '1,12p')
 fi
 
 # ---- the report ----
@@ -169,7 +169,7 @@ commit=$(git -C "$source_dir" rev-parse --short HEAD 2>/dev/null || echo unknown
 git -C "$source_dir" diff --quiet HEAD 2>/dev/null || commit="$commit + uncommitted changes"
 build_type=$(awk -F= '/^CMAKE_BUILD_TYPE:/ { print $2 }' "$build_dir/CMakeCache.txt")
 compiler=$(awk -F= '/^CMAKE_CXX_COMPILER:/ { print $2 }' "$build_dir/CMakeCache.txt")
-compiler_version=$("$compiler" --version | head -1)
+compiler_version=$("$compiler" --version | sed -n '1,1p')
 groups=$(awk -F', ' 'NR == 1 { print $2 }' "$work/generated.txt")
 ansible_python=$(ansible-playbook --version | awk -F'= ' '/python version/ { split($2, v, " "); print v[1] }')
 timer=$(command -v hyperfine >/dev/null 2>&1 && hyperfine --version || echo "date +%s%N loop")
@@ -226,7 +226,7 @@ $decisions_total** steps ($tseq_runs run).
 - Date: $(date -u '+%Y-%m-%d %H:%M UTC')
 - Machine: $(nproc) CPUs ($cpu), $memory RAM, $os_name, kernel $(uname -r)
 - tseq: commit $commit, $build_type build, $compiler_version
-- Peer: $(ansible-playbook --version | head -1), Python $ansible_python
+- Peer: $(ansible-playbook --version | sed -n '1,1p'), Python $ansible_python
 - Load average when the run started (1, 5, 15 min): $load_average
 - Timer: $timer; times are wall-clock, mean ± standard deviation over the runs shown; CPU is
   user + system time per run (tseq parses a large file on two threads, so its CPU time can

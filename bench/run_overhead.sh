@@ -156,11 +156,11 @@ $clean
 if command -v perf >/dev/null 2>&1 &&
   perf record -q -o "$work/perf.data" -- "$tseq" run "$big" "${run_args[@]}" >/dev/null 2>&1; then
   profile=$(perf report -i "$work/perf.data" --no-children --sort dso --stdio 2>/dev/null |
-    awk '/^ +[0-9.]+%/ { printf "| %s | %s |\n", $2, $1 }' | head -8)
+    awk '/^ +[0-9.]+%/ { printf "| %s | %s |\n", $2, $1 }' | sed -n '1,8p')
   symbols=$(perf report -i "$work/perf.data" --no-children --dsos tseq --sort symbol --stdio \
     2>/dev/null | awk '/^ +[0-9.]+%/ { share = $1; $1 = ""; $2 = ""; sub(/^ +/, "");
       if (length($0) > 90) $0 = substr($0, 1, 87) "...";
-      printf "| `%s` | %s |\n", $0, share }' | head -6)
+      printf "| `%s` | %s |\n", $0, share }' | sed -n '1,6p')
 fi
 $clean
 
@@ -239,8 +239,8 @@ Compared in the same run:
 - Date: $(date -u '+%Y-%m-%d %H:%M UTC')
 - Machine: $(nproc) CPUs ($cpu), $memory RAM, $os_name, kernel $(uname -r)
 - Disk of the state: $disk, $filesystem_type ($mount_options)
-- tseq: commit $commit, $build_type build, $("$compiler" --version | head -1)
-- Peer: $(ansible-playbook --version | head -1)
+- tseq: commit $commit, $build_type build, $("$compiler" --version | sed -n '1,1p')
+- Peer: $(ansible-playbook --version | sed -n '1,1p')
 - Load average when the run started (1, 5, 15 min): $load_average
 - Timer: $(hyperfine --version); wall-clock time of the whole process, mean ± standard deviation
 
