@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/package_database.h"
 #include "platform/clock.h"
 #include "platform/machine_root.h"
 #include "platform/process_runner.h"
@@ -23,6 +24,8 @@ struct ConditionEnvironment {
   const MachineRoot& machine_root;
   ProcessRunner& process_runner;
   const Clock& clock;
+  // Reuses the parsed dpkg status file between `package:` leaves; null reads it every time.
+  PackageDatabaseCache* package_cache = nullptr;
 };
 
 struct ConditionTraceLine {

@@ -140,7 +140,10 @@ LeafOutcome EvaluatePackageLeaf(const Condition& condition,
   const VariableStore& variables = environment.variables;
   const std::string description = "package " + Shown(condition.package, variables) +
                                   (condition.expected ? " installed" : " not installed");
-  Result<std::string> database = ReadDpkgStatus(environment.machine_root);
+  Result<std::shared_ptr<const PackageDatabase>> database =
+      environment.package_cache != nullptr
+          ? environment.package_cache->Load(environment.machine_root)
+          : LoadPackageDatabase(environment.machine_root);
   if (!database.ok()) {
     if (database.status().code() != StatusCode::kNotFound) {
       return ExplainLeaf(description, false, database.status().message());
@@ -149,7 +152,7 @@ LeafOutcome EvaluatePackageLeaf(const Condition& condition,
                        "no package database " + std::string(kDpkgStatusPath));
   }
   const std::vector<PackageRecord> records =
-      FindPackageRecords(*database, ExpandVariables(condition.package, variables));
+      (*database)->Find(ExpandVariables(condition.package, variables));
   const PackageRecord* installed = nullptr;
   for (const PackageRecord& record : records) {
     if (record.installed()) {

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "engine/condition_test_support.h"
+#include "platform/memory_filesystem.h"
 
 namespace tseq {
 namespace {
@@ -139,6 +140,41 @@ TEST_SUITE("EvaluateCondition: package leaves") {
         "/var/lib/dpkg/status",
         std::string(kStatus) + "\n\nPackage: rsync\nStatus: install ok installed\n");
     CHECK(fixture.Evaluate(PackageCondition("rsync")).result);
+  }
+}
+
+TEST_SUITE("PackageDatabaseCache") {
+  TEST_CASE("parses the status file once while it is unchanged, again once it changes") {
+    MemoryFilesystem filesystem;
+    REQUIRE(filesystem.CreateDirectories("/machine/var/lib/dpkg", 0755).ok());
+    REQUIRE(filesystem.WriteFileAtomically("/machine/var/lib/dpkg/status", kStatus, 0644).ok());
+    const MachineRoot root("/machine", filesystem);
+    PackageDatabaseCache cache;
+    Result<std::shared_ptr<const PackageDatabase>> first = cache.Load(root);
+    REQUIRE(first.ok());
+    CHECK((*first)->Find("rsync").empty());
+    Result<std::shared_ptr<const PackageDatabase>> again = cache.Load(root);
+    REQUIRE(again.ok());
+    CHECK(again->get() == first->get());
+
+    REQUIRE(filesystem
+                .WriteFileAtomically(
+                    "/machine/var/lib/dpkg/status",
+                    std::string(kStatus) + "\nPackage: rsync\nStatus: install ok installed\n", 0644)
+                .ok());
+    Result<std::shared_ptr<const PackageDatabase>> changed = cache.Load(root);
+    REQUIRE(changed.ok());
+    CHECK(changed->get() != first->get());
+    REQUIRE((*changed)->Find("rsync").size() == 1);
+    CHECK((*changed)->Find("RSYNC").front().installed());
+  }
+
+  TEST_CASE("a machine without a dpkg database is NotFound, as without the cache") {
+    MemoryFilesystem filesystem;
+    REQUIRE(filesystem.CreateDirectories("/machine", 0755).ok());
+    const MachineRoot root("/machine", filesystem);
+    PackageDatabaseCache cache;
+    CHECK(cache.Load(root).status().code() == StatusCode::kNotFound);
   }
 }
 

@@ -176,7 +176,10 @@ Plan BuildPlan(const InstructionTable& table, VariableStore variables, const Pla
     plan.entries[static_cast<size_t>(pointer)].pointer = pointer;
   }
   SecretValues secrets(variables);
-  const ConditionEnvironment environment{variables, machine_root, process_runner, clock};
+  // Nothing runs while planning, so the machine's package database is read once.
+  PackageDatabaseCache package_cache;
+  const ConditionEnvironment environment{variables, machine_root, process_runner, clock,
+                                         &package_cache};
 
   int pointer = 0;
   while (pointer < table.size()) {

@@ -94,7 +94,8 @@ bool Runner::SaveState(VariableStore& variables, int pointer) {
 bool Runner::ConditionAllows(const Instruction& instruction, const VariableStore& variables) {
   const SequenceNode& node = *instruction.node;
   const ConditionEnvironment environment{variables, services_.machine_root,
-                                         services_.process_runner, services_.clock};
+                                         services_.process_runner, services_.clock,
+                                         &package_cache_};
   Log(LogType::kInfo,
       "Evaluating the condition of the " + Kind(instruction) + " (" + node.name + ")", TSEQ_HERE);
   const ConditionOutcome outcome = EvaluateCondition(*node.condition, environment);

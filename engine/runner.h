@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "engine/instruction_table.h"
+#include "engine/package_database.h"
 #include "engine/smsts_log.h"
 #include "engine/state_store.h"
 #include "platform/clock.h"
@@ -84,6 +85,7 @@ class Runner {
 
   const InstructionTable& table_;
   RunnerServices services_;
+  PackageDatabaseCache package_cache_;  // re-read whenever the status file changes
   RunSettings settings_;
   int step_count_ = 0;
   std::vector<int> step_numbers_;  // per instruction: the step's 1-based position, 0 for groups
