@@ -158,7 +158,9 @@ TEST_SUITE("ParseLoadStateOptions") {
         {{"s", "/w:9"}, {"s", "--retry-wait=9"}},
         {{"s", "/root:/mnt"}, {"s", "--root=/mnt"}},
     };
-    for (const auto& [usmt, gnu] : pairs) {
+    for (const auto& pair : pairs) {
+      const auto& usmt = pair.first;  // CAPTURE cannot name a structured binding (clang)
+      const auto& gnu = pair.second;
       CAPTURE(usmt);
       const std::string summary = Summary(Parse(usmt));
       CHECK(summary == Summary(Parse(gnu)));

@@ -164,7 +164,9 @@ TEST_SUITE("ParseScanStateOptions") {
         {{"s", "/w:0"}, {"s", "--retry-wait=0"}},
         {{"s", "/root:/mnt"}, {"s", "--root=/mnt"}},
     };
-    for (const auto& [usmt, gnu] : pairs) {
+    for (const auto& pair : pairs) {
+      const auto& usmt = pair.first;  // CAPTURE cannot name a structured binding (clang)
+      const auto& gnu = pair.second;
       CAPTURE(usmt);
       const std::string summary = Summary(Parse(usmt));
       CHECK(summary == Summary(Parse(gnu)));
