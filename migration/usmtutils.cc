@@ -2,6 +2,7 @@
 
 #include "archive/directory_store.h"
 #include "base/strings.h"
+#include "migration/scanstate_setup.h"
 #include "migration/store_access.h"
 #include "migration/store_extraction.h"
 #include "migration/store_verification.h"
@@ -67,24 +68,11 @@ class UsmtUtilsRun {
   // The key text: /key as given, /keyfile's content without one trailing newline, or empty
   // without /decrypt. 33 when the file cannot be read or the key is empty.
   UsmtResult<std::string> ReadKey() {
-    if (!options_.decrypt) return std::string();
-    if (options_.key) return *options_.key;
-    Result<std::string> content = filesystem_.ReadFile(*options_.key_file);
-    if (!content.ok()) {
-      return UsmtError{UsmtReturnCode::kUnableReadKey,
-                       "cannot read the key file: " + content.status().message()};
-    }
-    std::string key = std::move(content).value();
-    if (key.ends_with("\r\n")) {
-      key.resize(key.size() - 2);
-    } else if (key.ends_with("\n")) {
-      key.pop_back();
-    }
-    if (key.empty()) {
-      return UsmtError{UsmtReturnCode::kUnableReadKey,
-                       "the key file '" + *options_.key_file + "' is empty"};
-    }
-    return key;
+    StoreEncryption encryption;
+    encryption.enabled = options_.decrypt;
+    encryption.key = options_.key;
+    encryption.key_file = options_.key_file;
+    return ReadStoreKey(encryption, filesystem_);
   }
 
   UsmtReturnCode Verify() {

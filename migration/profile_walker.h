@@ -1,0 +1,91 @@
+// ProfileWalker: scanstate's walk of one profile's home, deciding every object with the compiled
+// migration rules, and the catalog entries of what it captures (SPEC §6 "Capture keeps").
+//
+// The walk lists each directory once, in bytewise-sorted order, so the same tree gives the same
+// entries in the same order. It never follows a symlink (a symlink is captured as a symlink), never
+// lists a directory the rules cannot include anything below (CompiledRules::MayIncludeBelow), and
+// never enters an excluded host path (the store, the tool's own logs), even inside a home. The
+// parent directories of every captured object are captured too, whatever the rules say of them.
+// Sockets, FIFOs and devices are skipped with a log line. A regular file whose (device, inode) was
+// captured earlier in the same profile becomes a hard-link entry naming the first one.
+//
+// Owners are recorded by name from the machine root's accounts (never the host's name service);
+// an ID without an account keeps its number and an empty name. ACL qualifiers are rewritten to
+// names the same way (a number without an account stays a number).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "archive/catalog.h"
+#include "base/status.h"
+#include "migration/local_accounts.h"
+#include "migration/migration_rules.h"
+#include "migration/usmt_log.h"
+#include "platform/file_metadata.h"
+#include "platform/filesystem.h"
+
+namespace tseq {
+
+// One object to capture.
+struct CaptureItem {
+  std::string host_path;               // what is read
+  std::string machine_path;            // what messages and /listfiles show: "/home/alice/a.odt"
+  archive::CatalogEntry entry;         // root 0; link_entry unset (see hard_link_of)
+  std::optional<size_t> hard_link_of;  // kHardLink: the index (in the walk) of the first name
+};
+
+struct ProfileWalk {
+  std::vector<CaptureItem> items;  // parents before children
+  uint64_t total_bytes = 0;        // the regular files' sizes (hard links counted once)
+  uint64_t file_count = 0;         // regular files
+};
+
+struct ProfileWalkOptions {
+  // Host paths never captured nor entered: absolute and normalised.
+  std::vector<std::string> excluded_host_paths;
+  // /localonly: objects on another filesystem (device) than the home are skipped.
+  bool same_filesystem_only = false;
+};
+
+// Called for an object that cannot be read (listed, examined): returns true to skip it and go
+// on (/c), false to stop the walk, which then fails with `status`.
+using WalkErrorHandler = std::function<bool(const std::string& machine_path, const Status& status)>;
+
+class ProfileWalker {
+ public:
+  // Every argument must outlive the walker. `log` receives the skipped-object lines (warnings)
+  // and, when verbose, one line per object with its deciding rule.
+  ProfileWalker(const Filesystem& filesystem, const MetadataReader& metadata,
+                const LocalAccounts& accounts, ProfileWalkOptions options, UsmtLog& log);
+
+  // Walks the home at `host_home` (shown as `machine_home`) with `rules`. Fails only when
+  // `on_error` says to stop, with the status it was given.
+  Result<ProfileWalk> Walk(const std::string& host_home, const std::string& machine_home,
+                           const CompiledRules& rules, const WalkErrorHandler& on_error) const;
+
+  // The catalog entry for `metadata` at `relative_path` (type, mode, IDs, names, time, xattrs,
+  // ACLs with named qualifiers, symlink target; sizes of regular files).
+  archive::CatalogEntry EntryFor(const std::string& relative_path,
+                                 const FileMetadata& metadata) const;
+
+ private:
+  struct WalkState;
+  // Walks the directory `relative` (host path `host`); false when the walk must stop.
+  bool WalkDirectory(WalkState& state, const std::string& relative, const std::string& host) const;
+  // Handles one object of a directory; false when the walk must stop.
+  bool VisitObject(WalkState& state, const std::string& relative, const std::string& host) const;
+  bool IsExcluded(const std::string& host_path) const;
+  std::string NameOf(AclQualifierKind kind, uint32_t id) const;
+
+  const Filesystem& filesystem_;
+  const MetadataReader& metadata_;
+  const LocalAccounts& accounts_;
+  ProfileWalkOptions options_;
+  UsmtLog& log_;
+};
+
+}  // namespace tseq

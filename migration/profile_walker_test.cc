@@ -1,0 +1,159 @@
+#include "migration/profile_walker.h"
+
+#include <sstream>
+
+#include <doctest/doctest.h>
+
+#include "platform/clock.h"
+#include "platform/fake_metadata_reader.h"
+#include "tests/support/temp_directory.h"
+
+namespace tseq {
+namespace {
+
+LocalAccounts Accounts() {
+  return LocalAccounts::Parse("root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n",
+                              "passwd", "root:x:0:\nalice:x:1000:\nstaff:x:50:\n", "group",
+                              LoginDefinitions{});
+}
+
+struct WalkFixture {
+  tseq::testing::TempDirectory temp;
+  std::unique_ptr<Filesystem> filesystem = NewPosixFilesystem();
+  std::unique_ptr<MetadataReader> reader = NewPosixMetadataReader();
+  FakeClock clock{std::chrono::system_clock::time_point()};
+  std::ostringstream echo;
+  UsmtLog log{clock, 0, echo};
+  LocalAccounts accounts = Accounts();
+
+  std::vector<std::string> Walk(const MetadataReader& metadata,
+                                std::vector<std::string> excluded = {},
+                                std::vector<std::string>* problems = nullptr) {
+    Result<MigrationRules> rules = MigrationRules::Shipped();
+    REQUIRE(rules.ok());
+    const CompiledRules compiled(*rules, UserDirectories());
+    ProfileWalker walker(*filesystem, metadata, accounts, {.excluded_host_paths = excluded}, log);
+    Result<ProfileWalk> walk = walker.Walk(temp.Join("home"), "/home/alice", compiled,
+                                           [&](const std::string& path, const Status& status) {
+                                             if (problems != nullptr)
+                                               problems->push_back(path + ": " + status.message());
+                                             return problems != nullptr;
+                                           });
+    REQUIRE_MESSAGE(walk.ok(), walk.status().message());
+    std::vector<std::string> paths;
+    for (const CaptureItem& item : walk->items) {
+      paths.push_back(item.entry.path +
+                      (item.entry.type == archive::EntryType::kDirectory ? "/" : ""));
+    }
+    return paths;
+  }
+};
+
+// Fails for the paths given, else reads the real file.
+class PartlyFailingReader : public MetadataReader {
+ public:
+  explicit PartlyFailingReader(std::string failing) : failing_(std::move(failing)) {}
+  Result<FileMetadata> Read(const std::string& path) const override {
+    if (path.starts_with(failing_)) return IoError("cannot read '" + path + "'");
+    return real_->Read(path);
+  }
+
+ private:
+  std::string failing_;
+  std::unique_ptr<MetadataReader> real_ = NewPosixMetadataReader();
+};
+
+TEST_SUITE("ProfileWalker") {
+  TEST_CASE("the folders of a captured file are kept, in sorted order, and others are not") {
+    WalkFixture fixture;
+    fixture.temp.WriteFile("home/work/deep/plan.odt", "plan");
+    fixture.temp.WriteFile("home/work/deep/build.o", "object");
+    fixture.temp.WriteFile("home/empty/nothing.bin", "x");
+    fixture.temp.WriteFile("home/Documents/b.txt", "b");
+    fixture.temp.WriteFile("home/Documents/a.txt", "a");
+    CHECK(fixture.Walk(*fixture.reader) ==
+          std::vector<std::string>{"Documents/", "Documents/a.txt", "Documents/b.txt", "work/",
+                                   "work/deep/", "work/deep/plan.odt"});
+  }
+
+  TEST_CASE("a folder no rule can include below is never read") {
+    WalkFixture fixture;
+    fixture.temp.WriteFile("home/.cache/thumbnails/x.txt", "x");
+    fixture.temp.WriteFile("home/notes.txt", "n");
+    const PartlyFailingReader reader(fixture.temp.Join("home/.cache"));
+    std::vector<std::string> problems;
+    CHECK(fixture.Walk(reader, {}, &problems) == std::vector<std::string>{"notes.txt"});
+    CHECK(problems.empty());
+  }
+
+  TEST_CASE("an unreadable object goes to the error handler, which can skip it") {
+    WalkFixture fixture;
+    fixture.temp.WriteFile("home/a.txt", "a");
+    fixture.temp.WriteFile("home/b.txt", "b");
+    const PartlyFailingReader reader(fixture.temp.Join("home/a.txt"));
+    std::vector<std::string> problems;
+    CHECK(fixture.Walk(reader, {}, &problems) == std::vector<std::string>{"b.txt"});
+    CHECK(problems == std::vector<std::string>{"/home/alice/a.txt: cannot read '" +
+                                               fixture.temp.Join("home/a.txt") + "'"});
+  }
+
+  TEST_CASE("excluded host paths are neither captured nor entered") {
+    WalkFixture fixture;
+    fixture.temp.WriteFile("home/Documents/store/USMT/USMT.MIG", "store");
+    fixture.temp.WriteFile("home/Documents/keep.txt", "k");
+    CHECK(fixture.Walk(*fixture.reader, {fixture.temp.Join("home/Documents/store")}) ==
+          std::vector<std::string>{"Documents/", "Documents/keep.txt"});
+  }
+
+  TEST_CASE("a second name of a file becomes a hard link to the first") {
+    WalkFixture fixture;
+    fixture.temp.WriteFile("home/a.txt", "content");
+    REQUIRE(::link(fixture.temp.Join("home/a.txt").c_str(),
+                   fixture.temp.Join("home/b.txt").c_str()) == 0);
+    Result<MigrationRules> rules = MigrationRules::Shipped();
+    REQUIRE(rules.ok());
+    const CompiledRules compiled(*rules, UserDirectories());
+    ProfileWalker walker(*fixture.filesystem, *fixture.reader, fixture.accounts, {}, fixture.log);
+    Result<ProfileWalk> walk = walker.Walk(fixture.temp.Join("home"), "/home/alice", compiled,
+                                           [](const std::string&, const Status&) { return false; });
+    REQUIRE(walk.ok());
+    REQUIRE(walk->items.size() == 2);
+    CHECK(walk->items[1].entry.type == archive::EntryType::kHardLink);
+    CHECK(walk->items[1].hard_link_of == size_t{0});
+    CHECK(walk->total_bytes == 7);
+    CHECK(walk->file_count == 1);
+  }
+
+  TEST_CASE("entries name owners, groups and ACL qualifiers from the machine's accounts") {
+    WalkFixture fixture;
+    ProfileWalker walker(*fixture.filesystem, *fixture.reader, fixture.accounts, {}, fixture.log);
+    FileMetadata metadata;
+    metadata.type = FileType::kDirectory;
+    metadata.mode = 02775;
+    metadata.uid = 1000;
+    metadata.gid = 4242;
+    metadata.modified = {1700000000, 5};
+    metadata.extended_attributes = {{"user.tag", "x"}};
+    metadata.access_acl =
+        "user::rwx,user:1000:r--,user:4242:r--,group::r-x,group:50:rwx,"
+        "mask::rwx,other::r-x";
+    metadata.default_acl = "user::rwx,group:0:r-x,group::r-x,other::---";
+    const archive::CatalogEntry entry = walker.EntryFor("Shared", metadata);
+    CHECK(entry.path == "Shared");
+    CHECK(entry.type == archive::EntryType::kDirectory);
+    CHECK(entry.mode == 02775);
+    CHECK(entry.owner == "alice");
+    CHECK(entry.group.empty());
+    CHECK(entry.gid == 4242);
+    CHECK(entry.mtime_seconds == 1700000000);
+    CHECK(entry.mtime_nanoseconds == 5);
+    CHECK(entry.extended_attributes == std::vector<archive::ExtendedAttribute>{{"user.tag", "x"}});
+    CHECK(entry.access_acl ==
+          "user::rwx,user:alice:r--,user:4242:r--,group::r-x,group:staff:rwx,mask::rwx,"
+          "other::r-x");
+    CHECK(entry.default_acl == "user::rwx,group:root:r-x,group::r-x,other::---");
+  }
+}
+
+}  // namespace
+}  // namespace tseq
