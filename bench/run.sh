@@ -2,7 +2,7 @@
 # Runs benchmark areas and assembles docs/benchmarks.md from their sections. `make bench` runs
 # every area on the release build.
 #
-#   usage: bench/run.sh BUILD_DIR [AREA...]
+#   usage: bench/run.sh BUILD_DIR [AREA... | --assemble]
 #
 # An area is a script bench/NAME.sh other than this one and common.sh (its area is NAME with
 # dashes for underscores: bench/run_overhead.sh is the area `run-overhead`). It takes BUILD_DIR as
@@ -13,9 +13,9 @@
 #   -->
 #   # The section's title
 #
-# Without AREA, every area runs. docs/benchmarks.md is then rewritten from every section present,
-# so areas not run keep their last section. Exits non-zero when an area failed (after assembling
-# the others).
+# Without AREA, every area runs; with --assemble, none does. docs/benchmarks.md is then rewritten
+# from every section present, so areas not run keep their last section. Exits non-zero when an
+# area failed (after assembling the others).
 set -euo pipefail
 
 if [[ $# -lt 1 ]]; then
@@ -37,7 +37,9 @@ for script in "$source_dir"/bench/*.sh; do
 done
 
 areas=()
-if [[ $# -eq 0 ]]; then
+if [[ ${1:-} == --assemble ]]; then
+  :  # only rewrite docs/benchmarks.md from the sections present
+elif [[ $# -eq 0 ]]; then
   areas=("${available[@]}")
 else
   for requested in "$@"; do
