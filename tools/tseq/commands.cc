@@ -11,6 +11,7 @@
 #include "engine/plan_report.h"
 #include "engine/sequence_file.h"
 #include "platform/machine_root.h"
+#include "platform/snapshot_filesystem.h"
 #include "sequences/json_schema.h"
 #include "steps/step_documentation.h"
 
@@ -148,7 +149,10 @@ int RunPlanCommand(const CommandEnvironment& environment, const PlanCommandOptio
     environment.error << "tseq: --root '" << options.machine.root << "' is not a directory\n";
     return ToInt(ExitCode::kUsageOrInvalid);
   }
-  MachineRoot root(options.machine.root, environment.filesystem);
+  // The machine does not change while it is planned: remember what has been looked at, and make
+  // sure nothing is written.
+  SnapshotFilesystem machine_snapshot(environment.filesystem);
+  MachineRoot root(options.machine.root, machine_snapshot);
 
   VariableStore variables;
   const Status loaded = LoadInitialVariables(table->sequence(),
