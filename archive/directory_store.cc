@@ -47,7 +47,12 @@ Status SetImmutableAll(Filesystem& filesystem, const std::vector<std::string>& p
                        bool immutable) {
   for (const std::string& path : paths) {
     const Status status = filesystem.SetImmutable(path, immutable);
-    if (status.code() == StatusCode::kFailedPrecondition) return Status::Ok();
+    // No attribute on this filesystem, or no CAP_LINUX_IMMUTABLE (not root): the marker alone
+    // protects the store.
+    if (status.code() == StatusCode::kFailedPrecondition ||
+        (immutable && status.code() == StatusCode::kPermissionDenied)) {
+      return Status::Ok();
+    }
     TSEQ_RETURN_IF_ERROR(status);
   }
   return Status::Ok();

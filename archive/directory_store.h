@@ -75,7 +75,8 @@ std::string DirectoryStoreContentPath(const std::string& store, const Catalog& c
 bool IsProtectedStore(const Filesystem& filesystem, const std::string& store);
 
 // Sets (or lifts) the protection of a hard-link store: the marker file and the immutable
-// attribute of the store's directories. Filesystems without the attribute keep the marker only.
+// attribute of the store's directories. Filesystems without the attribute, and callers without
+// CAP_LINUX_IMMUTABLE (not root), keep the marker only.
 Status ProtectStore(Filesystem& filesystem, const std::string& store);
 Status UnprotectStore(Filesystem& filesystem, const std::string& store);
 

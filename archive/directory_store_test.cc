@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "archive/archive_test_support.h"
+#include "platform/fault_injecting_filesystem.h"
 #include "tests/support/temp_directory.h"
 
 namespace tseq::archive {
@@ -78,6 +79,23 @@ TEST_SUITE("directory stores") {
     CHECK_FALSE(fixture.filesystem->Stat(fixture.store, SymlinkPolicy::kDoNotFollow).ok());
     CHECK(tseq::testing::ReadFileForTest(original) == "alpha");
     CHECK(fixture.Info(original).link_count == 1);
+  }
+
+  TEST_CASE("without CAP_LINUX_IMMUTABLE a hard-link store is protected by its marker alone") {
+    Fixture fixture;
+    FaultInjectingFilesystem not_root(*fixture.filesystem);
+    not_root.FailAlways(FilesystemOperation::kSetImmutable,
+                        PermissionDeniedError("cannot set the immutable attribute of 'x': "
+                                              "Operation not permitted"));
+    auto writer =
+        DirectoryStoreWriter::Create(not_root, fixture.store, DirectoryStoreKind::kHardLink, {});
+    REQUIRE(writer.ok());
+    REQUIRE((*writer)->AddRoot({.name = "PC\\alice", .directory = "home/alice"}).ok());
+    REQUIRE(
+        (*writer)->AddFile(testing::FileEntry("docs/a.txt"), fixture.home + "/docs/a.txt").ok());
+    REQUIRE((*writer)->Finish().ok());
+    CHECK(IsProtectedStore(not_root, fixture.store));
+    CHECK_FALSE(fixture.filesystem->IsImmutable(fixture.store).value());
   }
 
   TEST_CASE("removing a store never follows a symlink inside it") {

@@ -11,6 +11,7 @@
 #include "migration/profile_discovery.h"
 #include "migration/profile_record.h"
 #include "migration/profile_restorer.h"
+#include "migration/restore_selection.h"
 #include "migration/restore_target.h"
 #include "migration/scanstate_setup.h"
 #include "migration/store_access.h"
@@ -46,6 +47,7 @@ struct PlannedUser {
   uint32_t root = 0;
   ProfileRecord record;
   MappedUser mapped;
+  std::optional<std::vector<bool>> selected;  // with load-time rules: the entries they restore
 };
 
 class LoadStateRun {
@@ -64,6 +66,11 @@ class LoadStateRun {
         root_(options.root, filesystem) {}
 
   UsmtReturnCode Run() {
+    if (!options_.rule_files.empty() || options_.config_file) {
+      UsmtResult<MigrationRules> rules = LoadMigrationRules(options_, filesystem_, log_);
+      if (!rules.ok()) return Fail(rules.error().code, rules.error().message);
+      rules_ = std::move(rules).value();
+    }
     UsmtResult<std::string> key = ReadKey();
     if (!key.ok()) return Fail(key.error().code, key.error().message);
     if (const UsmtReturnCode code = OpenStore(*key); code != UsmtReturnCode::kSuccess) return code;
@@ -82,7 +89,7 @@ class LoadStateRun {
       return code;
     }
     uint64_t total = 0;
-    for (const PlannedUser& user : users) total += ContentBytes(user.root);
+    for (const PlannedUser& user : users) total += ContentBytes(user);
     total_bytes_ = total;
     progress_.TotalSize(total);
     progress_.Phase("Applying");
@@ -170,10 +177,13 @@ class LoadStateRun {
     return name;
   }
 
-  uint64_t ContentBytes(uint32_t root) const {
+  uint64_t ContentBytes(const PlannedUser& user) const {
     uint64_t bytes = 0;
-    for (const archive::CatalogEntry& entry : store_->catalog().entries) {
-      if (entry.root == root && entry.type == archive::EntryType::kFile) bytes += entry.size;
+    const std::vector<archive::CatalogEntry>& entries = store_->catalog().entries;
+    for (size_t index = 0; index < entries.size(); ++index) {
+      const archive::CatalogEntry& entry = entries[index];
+      if (entry.root != user.root || entry.type != archive::EntryType::kFile) continue;
+      if (!user.selected || (*user.selected)[index]) bytes += entry.size;
     }
     return bytes;
   }
@@ -200,7 +210,18 @@ class LoadStateRun {
         log_.Information(record->name + " becomes " + mapped.name + " (" + mapped.applied_rules +
                          ")");
       }
-      users.push_back({static_cast<uint32_t>(index), std::move(record).value(), std::move(mapped)});
+      PlannedUser planned{static_cast<uint32_t>(index), std::move(record).value(),
+                          std::move(mapped), std::nullopt};
+      if (rules_) {
+        Result<UserDirectories> directories =
+            StoredUserDirectories(*store_, planned.root, planned.record.home);
+        if (!directories.ok()) {
+          return Fail(ApplyReturnCode(directories.status()), directories.status().message());
+        }
+        planned.selected =
+            SelectEntriesToRestore(catalog, planned.root, CompiledRules(*rules_, *directories));
+      }
+      users.push_back(std::move(planned));
     }
     // Before anything is written, so that a rerun with /lac restores every user alike.
     if (!options_.create_local_accounts) {
@@ -291,7 +312,7 @@ class LoadStateRun {
     Result<ProfileRestoreSummary> summary = restorer.Restore(
         user.root, home,
         [&](const std::string& object, const Status& status) { return Skip(object, status); },
-        [&](uint64_t bytes) { Advance(bytes); });
+        [&](uint64_t bytes) { Advance(bytes); }, user.selected ? &*user.selected : nullptr);
     if (!summary.ok()) {
       return Fail(ApplyReturnCode(summary.status()), summary.status().message());
     }
@@ -328,6 +349,7 @@ class LoadStateRun {
   MachineRoot root_;
   StoreLocation location_;
   std::unique_ptr<OpenedStore> store_;
+  std::optional<MigrationRules> rules_;  // only with /i or /config
   std::optional<LocalAccounts> accounts_;
   std::string machine_name_;
   uint64_t total_bytes_ = 0;

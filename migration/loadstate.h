@@ -8,16 +8,18 @@
 // message.
 //
 // The run, in order (each failure's code in brackets):
-//   parse the command line [11, 12; /? 1]; open /l [13] and /progress [40]; read /keyfile [33];
+//   parse the command line [11, 12; /? 1]; open /l [13] and /progress [40]; with /i or /config,
+//   load the load-time rules as scanstate does [28, 39]; read /keyfile [33];
 //   open the store: an SMP URL, a missing or incomplete store, a store of the other kind than
 //   /nocompress says, a copy store with /hardlink [27], a wrong or missing key [37], a damaged
 //   catalog [42], an I/O error [38]; read the target's accounts [26];
 //   select the users (/all /ui /ue /uel) and map them (/mu /md); a local account missing on the
 //   target without /lac stops the run before anything is written [14];
 //   per user: create the account with /lac, open or create the home, restore the entries
-//   (profile_restorer.h). Without /c the first failure stops the run: a damaged store 42, a wrong
-//   key 37, an I/O error 61, anything else in the way (a symlink or file where a folder must be,
-//   a home that is a symlink, an account that cannot be created) 72 or the account's own code;
+//   (profile_restorer.h; with load-time rules only those they include and the folders leading to
+//   them, restore_selection.h). Without /c the first failure stops the run: a damaged store 42, a
+//   wrong key 37, an I/O error 61, anything else in the way (a symlink or file where a folder must
+//   be, a home that is a symlink, an account that cannot be created) 72 or the account's own code;
 //   with /c each failure is logged, the entry (or user) skipped, and the run ends with 3.
 #pragma once
 

@@ -69,8 +69,9 @@ class Discoverer {
   // The reason `host_path` may not be a profile, or "".
   std::string Unusable(const std::string& host_path) const {
     if (host_path == root_.directory()) return "it is the machine's root directory";
+    // A home that merely holds the store stays a profile: the walker leaves the store out.
     for (const std::string& excluded : excluded_) {
-      if (IsWithin(excluded, host_path)) return "it contains the store " + Quote(excluded);
+      if (host_path == excluded) return "it is the store " + Quote(excluded);
       if (IsWithin(host_path, excluded)) return "it is inside the store " + Quote(excluded);
     }
     if (claimed_.contains(host_path)) return "it is already the home of another profile";

@@ -15,7 +15,8 @@
 //    In both cases the profile directory must be owned by a uid that is not a local account (any
 //    passwd entry, system ones included). Other directories of /home (an orphaned home whose
 //    owner was deleted, say) are skipped with a warning; `lost+found` and symlinks silently.
-//  - Never: a home that is, contains or lies inside an excluded path (the store).
+//  - Never: a home that is or lies inside an excluded path (the store), with a warning. A home
+//    that contains an excluded path is a profile (the walker leaves the store itself out).
 // A name found twice (compared ignoring case) keeps its first profile, local ones first, and warns.
 //
 // Machine name: the first line of etc/hostname that is not empty or a `#` comment, up to its
@@ -73,8 +74,9 @@ struct Profile {
 };
 
 struct ProfileDiscoveryOptions {
-  // Host paths never captured (the store): absolute, compared lexically after normalisation, so
-  // give canonical paths (no symlinks).
+  // Host paths never captured (the store, the tool's logs): a home that is one of them or lies
+  // inside one is skipped. Absolute, compared lexically after normalisation, so give canonical
+  // paths (no symlinks).
   std::vector<std::string> excluded_host_paths;
   // The machine name when etc/hostname has none (e.g. the host's name for the root "/").
   std::string fallback_machine_name = "LOCALHOST";

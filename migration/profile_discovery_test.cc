@@ -177,16 +177,13 @@ TEST_SUITE("DiscoverProfiles") {
                                    "home of another profile"});
   }
 
-  TEST_CASE("never a home that contains, is or lies inside the store") {
+  TEST_CASE("never a home that is or lies inside the store") {
     Machine machine;
-    DiscoveredProfiles discovered =
-        machine.Discover({.excluded_host_paths = {"/m/home/alice/./store/", "/m/home/bob"}});
-    CHECK(discovered.profiles.empty());
+    DiscoveredProfiles discovered = machine.Discover({.excluded_host_paths = {"/m/home/bob/./"}});
+    CHECK(Names(discovered) == std::vector<std::string>{"PC01\\alice"});
     CHECK(discovered.warnings ==
           std::vector<std::string>{
-              "skipping user 'bob': home '/home/bob': it contains the store '/m/home/bob'",
-              "skipping user 'alice': home '/home/alice': it contains the store "
-              "'/m/home/alice/store'"});
+              "skipping user 'bob': home '/home/bob': it is the store '/m/home/bob'"});
     discovered = machine.Discover({.excluded_host_paths = {"/m/home"}});
     CHECK(discovered.profiles.empty());
     CHECK(discovered.warnings ==
@@ -195,6 +192,14 @@ TEST_SUITE("DiscoverProfiles") {
               "skipping user 'alice': home '/home/alice': it is inside the store '/m/home'"});
     discovered = machine.Discover({.excluded_host_paths = {"/m/home/al"}});
     CHECK(discovered.profiles.size() == 2);
+  }
+
+  TEST_CASE("a home that holds the store is still a profile") {
+    Machine machine;
+    const DiscoveredProfiles discovered =
+        machine.Discover({.excluded_host_paths = {"/m/home/alice/./store/", "/m/home/bob/s"}});
+    CHECK(Names(discovered) == std::vector<std::string>{"PC01\\alice", "PC01\\bob"});
+    CHECK(discovered.warnings.empty());
   }
 
   TEST_CASE("finds directory-service homes in both layouts, owned by uids not in passwd") {

@@ -196,15 +196,29 @@ Status ProfileRestorer::RestoreFile(uint64_t index, const std::string& relative,
 
 Result<ProfileRestoreSummary> ProfileRestorer::Restore(
     uint32_t root, const std::string& machine_home, const RestoreErrorHandler& on_error,
-    const std::function<void(uint64_t)>& on_bytes) {
+    const std::function<void(uint64_t)>& on_bytes, const std::vector<bool>* selected) {
   summary_ = {};
   restored_files_.clear();
   on_bytes_ = on_bytes;
   std::vector<std::pair<std::string, MetadataUpdate>> folders;
   const std::vector<archive::CatalogEntry>& entries = store_.catalog().entries;
-  for (uint64_t index = 0; index < entries.size(); ++index) {
-    const archive::CatalogEntry& entry = entries[index];
-    if (entry.root != root) continue;
+  for (uint64_t catalog_index = 0; catalog_index < entries.size(); ++catalog_index) {
+    if (entries[catalog_index].root != root) continue;
+    if (selected != nullptr && !(*selected)[catalog_index]) continue;
+    // A hard link whose first name is left out carries the content itself: it becomes that
+    // file, restored under the hard link's name, and later links to the same file link to it.
+    uint64_t index = catalog_index;
+    archive::CatalogEntry promoted;
+    const archive::CatalogEntry* stored = &entries[catalog_index];
+    if (stored->type == archive::EntryType::kHardLink && selected != nullptr &&
+        !(*selected)[stored->link_entry] && !restored_files_.contains(stored->link_entry)) {
+      index = stored->link_entry;
+      promoted = *stored;
+      promoted.type = archive::EntryType::kFile;
+      promoted.size = entries[index].size;
+      stored = &promoted;
+    }
+    const archive::CatalogEntry& entry = *stored;
     const std::string machine_path = machine_home + "/" + entry.path;
     const auto restore = [&]() -> Status {
       TSEQ_ASSIGN_OR_RETURN(MetadataUpdate update, UpdateFor(entry));

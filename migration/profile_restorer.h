@@ -31,6 +31,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "migration/local_accounts.h"
@@ -79,10 +80,14 @@ class ProfileRestorer {
 
   // Restores every entry of store root `root` (in catalog order) under the home, shown in
   // messages as `machine_home`. `on_bytes` (optional) learns the bytes of each file restored.
+  // `selected` (optional, indexed like the catalog's entries; SelectEntriesToRestore in
+  // restore_selection.h) leaves out the entries it marks false; a hard link whose first name is
+  // left out is restored as a file with that content, and the hard links after it link to it.
   // Fails only when `on_error` says to stop, with the status it was given.
   Result<ProfileRestoreSummary> Restore(uint32_t root, const std::string& machine_home,
                                         const RestoreErrorHandler& on_error,
-                                        const std::function<void(uint64_t)>& on_bytes = {});
+                                        const std::function<void(uint64_t)>& on_bytes = {},
+                                        const std::vector<bool>* selected = nullptr);
 
   // The name of the `number`th collision copy of `relative`: "a/b (1).txt", "a/.bashrc (2)",
   // "a/archive.tar (1).gz".

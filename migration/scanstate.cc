@@ -34,11 +34,6 @@ std::string CurrentDirectory() {
   return buffer;
 }
 
-bool IsWithin(const std::string& path, const std::string& folder) {
-  return path == folder || folder == "/" ||
-         (path.size() > folder.size() && path.starts_with(folder) && path[folder.size()] == '/');
-}
-
 std::string Plural(uint64_t count, std::string_view noun) {
   return std::to_string(count) + " " + std::string(noun) + (count == 1 ? "" : "s");
 }
@@ -174,9 +169,11 @@ class ScanStateRun {
   }
 
   UsmtResult<std::vector<WalkedProfile>> Scan(const std::string& store) {
-    // Discovery is not given the store: it would drop a profile whose home holds the store,
-    // where only the store itself must be left out (the walker does that).
+    // A home that is or lies inside the store is no profile; one that holds it is, and the
+    // walker leaves the store out.
+    const std::vector<std::string> excluded = ExcludedPaths(store);
     ProfileDiscoveryOptions discovery_options;
+    discovery_options.excluded_host_paths = excluded;
     discovery_options.fallback_machine_name = context_.fallback_machine_name;
     Result<DiscoveredProfiles> discovered = DiscoverProfiles(root_, discovery_options);
     Result<LocalAccounts> accounts =
@@ -193,16 +190,12 @@ class ScanStateRun {
     if (!selector.ok()) {
       return UsmtError{UsmtReturnCode::kInvalidParameters, selector.status().message()};
     }
-    const std::vector<std::string> excluded = ExcludedPaths(store);
     ProfileWalker walker(
         filesystem_, Metadata(), *accounts,
         {.excluded_host_paths = excluded, .same_filesystem_only = options_.local_only}, log_);
     std::vector<WalkedProfile> walked;
     for (const Profile& profile : discovered->profiles) {
-      UserDecision decision = selector->Decide(CandidateFor(profile));
-      if (decision.included && IsWithin(NormalizeAbsolutePath(profile.host_home), store)) {
-        decision = {false, decision.rule, "the home is inside the store"};
-      }
+      const UserDecision decision = selector->Decide(CandidateFor(profile));
       progress_.DetectedUser(profile.name, decision.included);
       log_.Information("user " + profile.name + " (" + profile.home + "): " +
                        (decision.included ? "captured, " : "not captured, ") + decision.reason);
