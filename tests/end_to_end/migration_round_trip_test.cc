@@ -58,13 +58,13 @@ std::string ReadIfExists(const std::string& path) {
 }
 
 void CheckSameTree(const Tree& actual, const Tree& expected, const std::string& home) {
-  for (const auto& [path, description] : expected) {
-    INFO(home, "/", path);
-    const auto found = actual.find(path);
+  for (const auto& entry : expected) {
+    INFO(home, "/", entry.first);  // INFO cannot name a structured binding (clang)
+    const auto found = actual.find(entry.first);
     if (found == actual.end()) {
       CHECK_MESSAGE(false, "not restored");
     } else {
-      CHECK(found->second == description);
+      CHECK(found->second == entry.second);
     }
   }
   for (const auto& entry : actual) {
