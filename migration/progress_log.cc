@@ -13,7 +13,7 @@ std::tm LocalTime(std::time_t seconds) {
 }
 
 std::string TwoDigits(long value) {
-  char text[8];
+  char text[24];  // room for any long: GCC checks the bound at -O2 and above
   std::snprintf(text, sizeof text, "%02ld", value);
   return text;
 }
