@@ -94,41 +94,16 @@ echo "== dataset: $file_count files, $directory_count directories, $symlink_coun
   "$data_bytes bytes"
 printf 'tseq-store-benchmark %s' "$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" >"$work/key"
 
-# measure ROUNDS WARMUP NAME COMMAND [NAME COMMAND ...]: runs each bash command line (pipes
-# allowed; it must succeed) once per round, in turn, after WARMUP untimed rounds. Appends "NAME
-# RUNS MEDIAN MEAN STDDEV MIN MAX" (seconds) to results.txt, the command to commands.txt, and
-# each timed run's stdout to NAME.out (the driver's KEY=VALUE lines).
+# measure ROUNDS WARMUP NAME COMMAND [NAME COMMAND ...]: measure_rounds (bench/common.sh) with
+# no set-up.
 measure() {
-  local rounds=$1 warmup=$2 round index start
+  local rounds=$1 warmup=$2 arguments=()
   shift 2
-  local names=() commands=()
   while (($# > 0)); do
-    names+=("$1")
-    commands+=("$2")
-    printf '%s\t%s\n' "$1" "$2" >>"$work/commands.txt"
-    : >"$work/$1.times"
-    : >"$work/$1.out"
+    arguments+=("$1" ":" "$2")
     shift 2
   done
-  echo "== timing ${names[*]}: $warmup + $rounds interleaved rounds"
-  for ((round = -warmup; round < rounds; ++round)); do
-    for index in "${!names[@]}"; do
-      start=$EPOCHREALTIME
-      bash -o pipefail -c "${commands[index]}" >"$work/run.out"
-      if ((round >= 0)); then
-        awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.6f\n", b - a }' \
-          >>"$work/${names[index]}.times"
-        cat "$work/run.out" >>"$work/${names[index]}.out"
-      fi
-    done
-  done
-  for index in "${!names[@]}"; do
-    sort -g "$work/${names[index]}.times" | awk -v name="${names[index]}" '{ t[NR] = $1;
-        s += $1; ss += $1 * $1 } END { m = s / NR; v = ss / NR - m * m; if (v < 0) v = 0;
-        median = NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2;
-        printf "%s\t%d\t%.6f\t%.6f\t%.6f\t%.6f\t%.6f\n", name, NR, median, m, sqrt(v), t[1],
-          t[NR] }' >>"$work/results.txt"
-  done
+  measure_rounds "$rounds" "$warmup" "${arguments[@]}"
 }
 # usage NAME COMMAND: runs the command once under /usr/bin/time and keeps "wall user system
 # peak-KiB" in usage-NAME and its stdout in usage-NAME.out.
@@ -138,9 +113,6 @@ usage() {
 }
 : >"$work/results.txt"
 : >"$work/commands.txt"
-value() { awk -v name="$1" -v column="$2" '$1 == name { print $column }' "$work/results.txt"; }
-median() { value "$1" 3; }
-field() { awk -v column="$2" '{ print $column }' "$work/usage-$1"; }
 # phase FILE KEY: the median of KEY=VALUE over the driver's output lines in FILE.
 phase() {
   tr ' ' '\n' <"$1" | awk -F= -v key="$2" '$1 == key { print $2 }' | sort -g |
@@ -221,44 +193,10 @@ fi
 measure 3 1 verify "$driver verify $store3 --key-file $key" zstd_test "zstd -tq $tarzst"
 
 # ---- where the store write spends its time ----
-profile_dso="" profile_threads="" profile_symbols=""
-if command -v perf >/dev/null 2>&1 &&
-  perf record -q -F 499 -o "$work/perf.data" -- bash -c "$store_write" >/dev/null 2>&1; then
-  report() { perf report -i "$work/perf.data" --no-children --sort "$1" --stdio 2>/dev/null; }
-  profile_dso=$(report dso | awk '/^ +[0-9.]+%/ && n++ < 8 { printf "| %s | %s |\n", $2, $1 }')
-  profile_threads=$(report pid | awk '/^ +[0-9.]+%/ && n++ < 6 { printf "| %s | %s |\n", $2, $1 }')
-  # libcrypto and libzstd have no symbols without their -dbgsym packages: only named ones here.
-  profile_symbols=$(report dso,symbol | awk '/^ +[0-9.]+%/ && $4 !~ /^0x/ && n++ < 12 {
-      printf "| `%s` | %s | %s |\n", $4, $2, $1 }')
-fi
+profile_command "$store_write" 12
 load_at_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- the report ----
-fmt() { awk -v v="$1" -v f="$2" 'BEGIN { printf f, v }'; }
-mb() { awk -v b="$1" 'BEGIN { printf "%.0f", b / 1e6 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-rate() { awk -v b="$1" -v t="$2" 'BEGIN { printf "%.0f", b / 1e6 / t }'; }
-mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
-faster() { ratio "$(median "$2")" "$(median "$1")"; }  # how many times faster $1 is than $2
-command_of() {
-  awk -F'\t' -v name="$1" '$1 == name { print $2 }' "$work/commands.txt" |
-    sed "s|$work/|WORK/|g; s|$build_dir|BUILD_DIR|g; s/|/\\\\|/g"
-}
-row() {  # NAME LABEL [BYTES]: one timing row, with the throughput of the median over BYTES
-  [[ -n "$(median "$1")" ]] || return 0
-  local throughput=–
-  [[ -z ${3:-} ]] || throughput=$(rate "$3" "$(median "$1")")
-  printf '| %s | `%s` | %s | %s | %s ± %s | %s | %s | %s |\n' "$2" "$(command_of "$1")" \
-    "$(value "$1" 2)" "$(fmt "$(median "$1")" %.3f)" "$(fmt "$(value "$1" 4)" %.3f)" \
-    "$(fmt "$(value "$1" 5)" %.3f)" "$(fmt "$(value "$1" 6)" %.3f)" \
-    "$(fmt "$(value "$1" 7)" %.3f)" "$throughput"
-}
-usage_row() {  # NAME LABEL
-  [[ -s $work/usage-$1 ]] || return 0
-  printf '| %s | %s | %s | %s | %s | %s |\n' "$2" "$(field "$1" 1)" "$(field "$1" 2)" \
-    "$(field "$1" 3)" "$(awk -v u="$(field "$1" 2)" -v s="$(field "$1" 3)" \
-    'BEGIN { printf "%.2f", u + s }')" "$(mib "$(field "$1" 4)")"
-}
 # "store N ms vs tar.zst scan M ms: R× faster" (or slower).
 versus() {
   awk -v a="$(median "$1")" -v b="$(median "$2")" 'BEGIN { printf "store %.0f ms vs " \
