@@ -114,10 +114,10 @@ class [[nodiscard]] Result {
 #define TSEQ_STATUS_CONCAT(a, b) TSEQ_STATUS_CONCAT_INNER(a, b)
 
 // Evaluates an expression yielding a Status and returns it from the calling function if not OK.
-#define TSEQ_RETURN_IF_ERROR(expression)                      \
-  do {                                                        \
-    ::tseq::Status tseq_status_ = (expression);               \
-    if (!tseq_status_.ok()) return tseq_status_;              \
+#define TSEQ_RETURN_IF_ERROR(expression)         \
+  do {                                           \
+    ::tseq::Status tseq_status_ = (expression);  \
+    if (!tseq_status_.ok()) return tseq_status_; \
   } while (false)
 
 // Declares or assigns `lhs` from a Result-yielding expression, returning its Status on error.

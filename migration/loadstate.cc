@@ -13,7 +13,7 @@
 #include "migration/profile_restorer.h"
 #include "migration/restore_selection.h"
 #include "migration/restore_target.h"
-#include "migration/scanstate_setup.h"
+#include "migration/state_tool_setup.h"
 #include "migration/store_access.h"
 #include "migration/user_selection.h"
 #include "migration/usmt_log.h"

@@ -12,7 +12,7 @@
 #include "migration/profile_walker.h"
 #include "migration/scanstate_collect.h"
 #include "migration/scanstate_options.h"
-#include "migration/scanstate_setup.h"
+#include "migration/state_tool_setup.h"
 #include "migration/user_selection.h"
 #include "migration/usmt_log.h"
 #include "platform/machine_root.h"

@@ -2,7 +2,7 @@
 
 #include "archive/directory_store.h"
 #include "base/strings.h"
-#include "migration/scanstate_setup.h"
+#include "migration/state_tool_setup.h"
 #include "migration/store_access.h"
 #include "migration/store_extraction.h"
 #include "migration/store_verification.h"

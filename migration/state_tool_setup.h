@@ -1,5 +1,6 @@
-// What scanstate reads before it scans (scanstate.h): the migration rules of /i and /config, and
-// the key of /keyfile.
+// What the USMT tools set up before they work: the migration rules of /i and /config (scanstate,
+// loadstate), the /l and /progress logs (scanstate, loadstate), and the store key of /key or
+// /keyfile (all three).
 #pragma once
 
 #include <optional>

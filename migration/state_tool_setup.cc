@@ -1,4 +1,4 @@
-#include "migration/scanstate_setup.h"
+#include "migration/state_tool_setup.h"
 
 #include <optional>
 #include <utility>
