@@ -293,7 +293,8 @@ class LoadStateRun {
     if (options_.hard_link) {
       Result<CommonFolder> common = FindCommonFolder(location_.directory, target->host_path);
       Result<std::unique_ptr<RootedDirectory>> base =
-          common.ok() ? OpenRootedDirectory(common->folder)
+          common.ok() ? OpenRootedDirectory(common->folder, PathResolution::kAutomatic,
+                                            FolderSync::kDeferred)
                       : Result<std::unique_ptr<RootedDirectory>>(common.status());
       if (!base.ok()) return Fail(ApplyReturnCode(base.status()), base.status().message());
       link_base = std::move(base).value();

@@ -114,8 +114,11 @@ Result<MetadataUpdate> ProfileRestorer::UpdateFor(const archive::CatalogEntry& e
 
 Status ProfileRestorer::EnsureParent(const std::string& relative) {
   const std::string parent = ParentOf(relative);
-  if (parent.empty()) return Status();
+  // Entries come parents first, so a folder is usually known by now. Skipping the check risks
+  // nothing: every later operation resolves the path again, never through a symlink.
+  if (parent.empty() || known_folders_.contains(parent)) return Status();
   TSEQ_ASSIGN_OR_RETURN(std::vector<std::string> created, home_.MakeDirectories(parent, 0700));
+  known_folders_.insert(parent);
   // Folders the store has no entry for belong to the user; a stored entry re-applies its own.
   for (const std::string& folder : created) {
     MetadataUpdate update;
@@ -157,6 +160,8 @@ Result<ProfileRestorer::Placement> ProfileRestorer::Place(uint64_t index,
                                                           const archive::CatalogEntry& entry) {
   for (int number = 0; number <= kMaximumCopies; ++number) {
     Placement placement{number == 0 ? entry.path : NumberedName(entry.path, number), false, number};
+    // A file waiting in the batch for this name is named first, so that it is seen.
+    if (batch_.HasName(placement.relative)) TSEQ_RETURN_IF_ERROR(FlushBatch());
     const Result<bool> matches = Matches(placement.relative, index, entry);
     if (!matches.ok() && matches.status().code() == StatusCode::kNotFound) return placement;
     TSEQ_RETURN_IF_ERROR(matches.status());
@@ -176,22 +181,57 @@ Result<ProfileRestorer::Placement> ProfileRestorer::Place(uint64_t index,
                                  std::to_string(kMaximumCopies) + " copies of it exist already");
 }
 
-Status ProfileRestorer::RestoreFile(uint64_t index, const std::string& relative,
-                                    const MetadataUpdate& update) {
+Result<bool> ProfileRestorer::RestoreFile(uint64_t index, const Placement& placement,
+                                          const std::string& stored_path,
+                                          const std::string& machine_path,
+                                          const MetadataUpdate& update) {
+  const std::string& relative = placement.relative;
   const uint64_t size = store_.catalog().entries[index].size;
-  if (hard_link_) {
-    TSEQ_RETURN_IF_ERROR(hard_link_->base->CreateHardLink(
-        hard_link_->content(index), hard_link_->home + "/" + relative, ReplacePolicy::kNoReplace));
-    TSEQ_RETURN_IF_ERROR(home_.ApplyMetadata(relative, update));
-  } else {
+  if (!hard_link_) {
     TSEQ_ASSIGN_OR_RETURN(std::unique_ptr<PendingFile> file, home_.CreateFile(relative));
     TSEQ_RETURN_IF_ERROR(
         store_.ReadContent(index, [&](std::string_view data) { return file->Append(data); }));
-    TSEQ_RETURN_IF_ERROR(file->Commit(update, ReplacePolicy::kNoReplace));
+    TSEQ_RETURN_IF_ERROR(file->Seal(update));
+    if (batch_.Add({std::move(file), index, relative, size, stored_path, machine_path,
+                    placement.number})) {
+      TSEQ_RETURN_IF_ERROR(FlushBatch());
+    }
+    return false;
   }
+  TSEQ_RETURN_IF_ERROR(hard_link_->base->CreateHardLink(
+      hard_link_->content(index), hard_link_->home + "/" + relative, ReplacePolicy::kNoReplace));
+  TSEQ_RETURN_IF_ERROR(home_.ApplyMetadata(relative, update));
   summary_.bytes += size;
   if (on_bytes_) on_bytes_(size);
-  return Status();
+  return true;
+}
+
+Status ProfileRestorer::FlushBatch() {
+  stop_ = batch_.Flush(
+      home_,
+      [this](const RestoreBatch::File& file) {
+        restored_files_[file.index] = file.relative;
+        summary_.bytes += file.size;
+        if (on_bytes_) on_bytes_(file.size);
+        Counted(file.machine_path, file.stored_path, file.relative, file.copy);
+      },
+      [this](const RestoreBatch::File& file, const Status& status) {
+        if (!(*on_error_)(file.machine_path, status)) return false;
+        ++summary_.skipped;
+        return true;
+      });
+  return stop_;
+}
+
+void ProfileRestorer::Counted(const std::string& machine_path, const std::string& stored_path,
+                              const std::string& relative, int number) {
+  ++(number > 0 ? summary_.renamed : summary_.restored);
+  if (number > 0) {
+    log_.Information(machine_path + ": a different '" + stored_path + "' exists: restored as '" +
+                     relative + "'");
+  } else if (log_.verbose()) {
+    log_.Verbose(machine_path + ": restored");
+  }
 }
 
 Result<ProfileRestoreSummary> ProfileRestorer::Restore(
@@ -199,7 +239,15 @@ Result<ProfileRestoreSummary> ProfileRestorer::Restore(
     const std::function<void(uint64_t)>& on_bytes, const std::vector<bool>* selected) {
   summary_ = {};
   restored_files_.clear();
+  known_folders_.clear();
   on_bytes_ = on_bytes;
+  on_error_ = &on_error;
+  stop_ = Status();
+  // Whatever way Restore returns, no file is left waiting.
+  struct BatchCleared {
+    RestoreBatch& batch;
+    ~BatchCleared() { batch.Clear(); }
+  } batch_cleared{batch_};
   std::vector<std::pair<std::string, MetadataUpdate>> folders;
   const std::vector<archive::CatalogEntry>& entries = store_.catalog().entries;
   for (uint64_t catalog_index = 0; catalog_index < entries.size(); ++catalog_index) {
@@ -211,7 +259,8 @@ Result<ProfileRestoreSummary> ProfileRestorer::Restore(
     archive::CatalogEntry promoted;
     const archive::CatalogEntry* stored = &entries[catalog_index];
     if (stored->type == archive::EntryType::kHardLink && selected != nullptr &&
-        !(*selected)[stored->link_entry] && !restored_files_.contains(stored->link_entry)) {
+        !(*selected)[stored->link_entry] && !restored_files_.contains(stored->link_entry) &&
+        !batch_.HasEntry(stored->link_entry)) {
       index = stored->link_entry;
       promoted = *stored;
       promoted.type = archive::EntryType::kFile;
@@ -221,12 +270,17 @@ Result<ProfileRestoreSummary> ProfileRestorer::Restore(
     const archive::CatalogEntry& entry = *stored;
     const std::string machine_path = machine_home + "/" + entry.path;
     const auto restore = [&]() -> Status {
+      // A hard link links to a name: its file, waiting in the batch, is named first.
+      if (entry.type == archive::EntryType::kHardLink && batch_.HasEntry(entry.link_entry)) {
+        TSEQ_RETURN_IF_ERROR(FlushBatch());
+      }
       TSEQ_ASSIGN_OR_RETURN(MetadataUpdate update, UpdateFor(entry));
       TSEQ_RETURN_IF_ERROR(EnsureParent(entry.path));
       TSEQ_ASSIGN_OR_RETURN(Placement placement, Place(index, entry));
       const std::string& relative = placement.relative;
       if (placement.present) {
         if (entry.type == archive::EntryType::kDirectory) {
+          known_folders_.insert(relative);
           folders.emplace_back(relative, std::move(update));
         } else if (entry.type != archive::EntryType::kHardLink) {
           TSEQ_RETURN_IF_ERROR(home_.ApplyMetadata(relative, update));
@@ -239,6 +293,7 @@ Result<ProfileRestoreSummary> ProfileRestorer::Restore(
       switch (entry.type) {
         case archive::EntryType::kDirectory:
           TSEQ_RETURN_IF_ERROR(home_.CreateDirectory(relative, 0700));
+          known_folders_.insert(relative);
           folders.emplace_back(relative, std::move(update));
           break;
         case archive::EntryType::kSymlink:
@@ -255,25 +310,25 @@ Result<ProfileRestoreSummary> ProfileRestorer::Restore(
               home_.CreateHardLink(first->second, relative, ReplacePolicy::kNoReplace));
           break;
         }
-        case archive::EntryType::kFile:
-          TSEQ_RETURN_IF_ERROR(RestoreFile(index, relative, update));
+        case archive::EntryType::kFile: {
+          // Without /hardlink the file waits in the batch: it is counted when it is named.
+          TSEQ_ASSIGN_OR_RETURN(const bool in_place,
+                                RestoreFile(index, placement, entry.path, machine_path, update));
+          if (!in_place) return Status();
           restored_files_[index] = relative;
           break;
+        }
       }
-      ++(placement.number > 0 ? summary_.renamed : summary_.restored);
-      if (placement.number > 0) {
-        log_.Information(machine_path + ": a different '" + entry.path + "' exists: restored as '" +
-                         relative + "'");
-      } else if (log_.verbose()) {
-        log_.Verbose(machine_path + ": restored");
-      }
+      Counted(machine_path, entry.path, relative, placement.number);
       return Status();
     };
     if (const Status status = restore(); !status.ok()) {
+      if (!stop_.ok()) return stop_;
       if (!on_error(machine_path, status)) return status;
       ++summary_.skipped;
     }
   }
+  TSEQ_RETURN_IF_ERROR(FlushBatch());
   // Deepest first: a folder's time is set after everything inside it changed.
   std::stable_sort(folders.begin(), folders.end(), [](const auto& left, const auto& right) {
     return Depth(left.first) > Depth(right.first);
@@ -283,6 +338,11 @@ Result<ProfileRestoreSummary> ProfileRestorer::Restore(
       if (!on_error(machine_home + "/" + relative, status)) return status;
       ++summary_.skipped;
     }
+  }
+  // Names of links and symlinks, folders' metadata: everything on disk before reporting success.
+  if (const Status status = home_.SyncFilesystem();
+      !status.ok() && !on_error(machine_home, status)) {
+    return status;
   }
   return summary_;
 }

@@ -9,8 +9,9 @@
 //   - Directories are created (missing parents too) and merged into when they exist; their mode,
 //     owner, ACLs and time are applied after their content, deepest first.
 //   - Regular files are streamed from the store into a temporary file that appears under its name
-//     only when complete (never a half-written file). With /hardlink the store's content file is
-//     linked instead.
+//     only when complete and on disk (never a half-written file, even after a power loss): files
+//     are named in batches after one filesystem sync (RestoreBatch). With /hardlink the store's
+//     content file is linked instead. Everything restored is on disk when Restore returns.
 //   - Symlinks are created as links; hard links link to the name their first file was restored
 //     under.
 //   - Collisions: an existing file with the same content (a symlink with the same target, the
@@ -35,6 +36,7 @@
 
 #include "base/status.h"
 #include "migration/local_accounts.h"
+#include "migration/restore_batch.h"
 #include "migration/store_access.h"
 #include "migration/usmt_log.h"
 #include "platform/file_metadata.h"
@@ -106,7 +108,16 @@ class ProfileRestorer {
   Result<Placement> Place(uint64_t index, const archive::CatalogEntry& entry);
   Result<bool> Matches(const std::string& relative, uint64_t index,
                        const archive::CatalogEntry& entry);
-  Status RestoreFile(uint64_t index, const std::string& relative, const MetadataUpdate& update);
+  // Writes the file (into the batch) or, with /hardlink, links it; true when it is in place.
+  Result<bool> RestoreFile(uint64_t index, const Placement& placement,
+                           const std::string& stored_path, const std::string& machine_path,
+                           const MetadataUpdate& update);
+  // Syncs and names the files of the batch. Fails only when the error handler says to stop
+  // (the status is also kept in stop_).
+  Status FlushBatch();
+  // Counts and logs an entry now in place as `relative`, copy `number` of its name.
+  void Counted(const std::string& machine_path, const std::string& stored_path,
+               const std::string& relative, int number);
 
   OpenedStore& store_;
   RootedDirectory& home_;
@@ -117,8 +128,12 @@ class ProfileRestorer {
   std::optional<HardLinkSource> hard_link_;
   std::set<std::string> warned_names_;
   std::map<uint64_t, std::string> restored_files_;  // file entry -> where it was restored
+  std::set<std::string> known_folders_;              // folders made or found in this Restore
   ProfileRestoreSummary summary_;
   std::function<void(uint64_t)> on_bytes_;
+  const RestoreErrorHandler* on_error_ = nullptr;
+  RestoreBatch batch_;
+  Status stop_;  // the error that stopped a batch, reported as it is by Restore
 };
 
 }  // namespace tseq

@@ -60,7 +60,9 @@ Result<TargetHome> OpenTargetHome(const MachineRoot& root, Filesystem& filesyste
   target.host_path = host_parent == "/" ? "/" + leaf : host_parent + "/" + leaf;
   // OpenRootedDirectory refuses a symlink at the last component, so a home swapped for a
   // symlink since the check above is refused too.
-  TSEQ_ASSIGN_OR_RETURN(target.directory, OpenRootedDirectory(target.host_path));
+  TSEQ_ASSIGN_OR_RETURN(
+      target.directory,
+      OpenRootedDirectory(target.host_path, PathResolution::kAutomatic, FolderSync::kDeferred));
   return target;
 }
 

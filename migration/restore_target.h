@@ -25,7 +25,8 @@ struct TargetHome {
 // be a real folder: a symlink there is never followed. Errors: InvalidArgument "cannot restore
 // into 'HOME': it is not an absolute path below /", FailedPrecondition "cannot restore into
 // 'HOME': it is a symlink" / "...: it is not a folder" (also for the parent), and the
-// filesystem's errors.
+// filesystem's errors. The home is opened with FolderSync::kDeferred: the caller syncs it
+// (ProfileRestorer::Restore does before it returns).
 Result<TargetHome> OpenTargetHome(const MachineRoot& root, Filesystem& filesystem,
                                   const std::string& home, FileOwner owner);
 

@@ -26,7 +26,12 @@ const char* ActionOf(RootedOperation operation) {
       return "create the folder";
     case RootedOperation::kCreateFile:
     case RootedOperation::kCommit:
+    case RootedOperation::kPublish:
       return "create";
+    case RootedOperation::kSeal:
+      return "change the metadata of";
+    case RootedOperation::kSyncFilesystem:
+      return "sync";
     case RootedOperation::kAppend:
       return "write";
     case RootedOperation::kCreateSymlink:
@@ -110,6 +115,14 @@ class FaultInjectingRootedDirectory::FaultyPendingFile : public PendingFile {
   Status Commit(const MetadataUpdate& metadata, ReplacePolicy replace) override {
     TSEQ_RETURN_IF_ERROR(faults_->Next(RootedOperation::kCommit, wrapped_->path()));
     return wrapped_->Commit(metadata, replace);
+  }
+  Status Seal(const MetadataUpdate& metadata) override {
+    TSEQ_RETURN_IF_ERROR(faults_->Next(RootedOperation::kSeal, wrapped_->path()));
+    return wrapped_->Seal(metadata);
+  }
+  Status Publish(ReplacePolicy replace) override {
+    TSEQ_RETURN_IF_ERROR(faults_->Next(RootedOperation::kPublish, wrapped_->path()));
+    return wrapped_->Publish(replace);
   }
   const std::string& path() const override { return wrapped_->path(); }
 
@@ -219,6 +232,11 @@ Status FaultInjectingRootedDirectory::ApplyMetadata(const std::string& relative,
 Status FaultInjectingRootedDirectory::Remove(const std::string& relative) {
   TSEQ_RETURN_IF_ERROR(Next(RootedOperation::kRemove, relative));
   return wrapped_.Remove(relative);
+}
+
+Status FaultInjectingRootedDirectory::SyncFilesystem() {
+  TSEQ_RETURN_IF_ERROR(Next(RootedOperation::kSyncFilesystem, ""));
+  return wrapped_.SyncFilesystem();
 }
 
 }  // namespace tseq

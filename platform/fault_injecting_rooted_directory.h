@@ -9,10 +9,10 @@
 // ErrnoStatus codes it, EEXIST as AlreadyExists) and changes nothing; other calls pass through to
 // the wrapped directory, which must outlive this object and every PendingFile it returns.
 //
-// PendingFiles returned by CreateFile are wrapped too: kAppend and kCommit count the calls on all
-// of them together. An injected failure changes nothing, except that kAppend is a short write:
-// the first half of the data (size / 2, rounded down) is appended first, as when a disk fills up.
-// A failed Commit leaves the file pending, as the contract says.
+// PendingFiles returned by CreateFile are wrapped too: kAppend, kCommit, kSeal and kPublish count
+// the calls on all of them together. An injected failure changes nothing, except that kAppend is a
+// short write: the first half of the data (size / 2, rounded down) is appended first, as when a
+// disk fills up. A failed Commit, Seal or Publish leaves the file pending, as the contract says.
 #pragma once
 
 #include <memory>
@@ -29,12 +29,15 @@ enum class RootedOperation {
   kCreateDirectory,
   kMakeDirectories,
   kCreateFile,
-  kAppend,  // PendingFile::Append
-  kCommit,  // PendingFile::Commit
+  kAppend,   // PendingFile::Append
+  kCommit,   // PendingFile::Commit
+  kSeal,     // PendingFile::Seal
+  kPublish,  // PendingFile::Publish
   kCreateSymlink,
   kCreateHardLink,
   kApplyMetadata,
   kRemove,
+  kSyncFilesystem,
 };
 
 class FaultInjectingRootedDirectory : public RootedDirectory {
@@ -44,7 +47,8 @@ class FaultInjectingRootedDirectory : public RootedDirectory {
   // The `nth` call (1-based, counted from now) of `operation` fails with `status`.
   void FailNth(RootedOperation operation, int nth, Status status);
   // The `nth` call fails as the OS's `error` would: "cannot ACTION 'ROOT/REL': REASON", where
-  // ACTION is the operation's (e.g. "create" for kCreateFile and kCommit, "write" for kAppend).
+  // ACTION is the operation's (e.g. "create" for kCreateFile, kCommit and kPublish, "write" for
+  // kAppend, "change the metadata of" for kSeal, "sync" for kSyncFilesystem).
   void FailNthWithErrno(RootedOperation operation, int nth, int error);
   // Every call of `operation` from now on fails with `status`.
   void FailAlways(RootedOperation operation, Status status);
@@ -67,6 +71,7 @@ class FaultInjectingRootedDirectory : public RootedDirectory {
                         ReplacePolicy replace) override;
   Status ApplyMetadata(const std::string& relative, const MetadataUpdate& metadata) override;
   Status Remove(const std::string& relative) override;
+  Status SyncFilesystem() override;
 
  private:
   class Faults;  // the counts and pending faults, shared with the pending files

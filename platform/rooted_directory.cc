@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <memory>
 #include <utility>
 
 #include <dirent.h>
@@ -41,8 +42,13 @@ class DirectoryStream {
 
 class PosixRootedDirectory : public RootedDirectory {
  public:
-  PosixRootedDirectory(std::string path, FileDescriptor root, PathResolution resolution)
-      : path_(std::move(path)), root_(std::move(root)), resolver_(root_.get(), path_, resolution) {}
+  PosixRootedDirectory(std::string path, FileDescriptor root, PathResolution resolution,
+                       FolderSync folder_sync)
+      : path_(std::move(path)),
+        root_(std::move(root)),
+        resolver_(root_.get(), path_, resolution),
+        folder_sync_(folder_sync),
+        syncs_(std::make_shared<SyncLedger>()) {}
 
   const std::string& path() const override { return path_; }
 
@@ -147,7 +153,7 @@ class PosixRootedDirectory : public RootedDirectory {
           return ErrnoStatus(error, action, full_path);
         }
         return NewPosixPendingFile(std::move(parent), std::move(temporary), std::move(file),
-                                   full_path);
+                                   full_path, syncs_);
       }
       if (errno != EEXIST || attempt == kTemporaryNameAttempts) {
         return ErrnoStatus(errno, action, full_path);
@@ -175,8 +181,11 @@ class PosixRootedDirectory : public RootedDirectory {
       }
     }
     Status status = FinishSymlink(parent, temporary, metadata, replace, action, full_path);
-    if (!status.ok()) ::unlinkat(directory, temporary.c_str(), 0);
-    return status;
+    if (!status.ok()) {
+      ::unlinkat(directory, temporary.c_str(), 0);
+      return status;
+    }
+    return SyncFolder(directory, full_path);
   }
 
   Status CreateHardLink(const std::string& existing, const std::string& relative,
@@ -217,7 +226,7 @@ class PosixRootedDirectory : public RootedDirectory {
       ::unlinkat(directory, temporary.c_str(), 0);
       TSEQ_RETURN_IF_ERROR(placed);
     }
-    return SyncDirectoryDescriptor(directory, FolderOf(full_path));
+    return SyncFolder(directory, full_path);
   }
 
   Status ApplyMetadata(const std::string& relative, const MetadataUpdate& metadata) override {
@@ -245,7 +254,27 @@ class PosixRootedDirectory : public RootedDirectory {
     return BeneathResolver::EntryError(errno, parent, action, full_path);
   }
 
+  Status SyncFilesystem() override {
+    const uint64_t number = syncs_->Start();
+    const FileDescriptor readable(::openat(root_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (readable.valid()) {
+      if (::syncfs(readable.get()) != 0) return ErrnoStatus(errno, "sync", path_);
+    } else {
+      // syncfs(2) refuses the O_PATH descriptor the handle holds: sync(2) covers this filesystem
+      // with the others (and reports no errors).
+      ::sync();
+    }
+    syncs_->Succeeded(number);
+    return Status::Ok();
+  }
+
  private:
+  // The sync that follows a new symlink or hard link in the folder `directory` (of full_path).
+  Status SyncFolder(int directory, const std::string& full_path) const {
+    if (folder_sync_ == FolderSync::kDeferred) return Status::Ok();
+    return SyncDirectoryDescriptor(directory, FolderOf(full_path));
+  }
+
   // Checks `relative` ("" allowed) and opens it O_PATH, a symlink at it included.
   Result<FileDescriptor> OpenPath(const std::string& relative, const std::string& action) const {
     TSEQ_RETURN_IF_ERROR(resolver_.Check(relative, action, true));
@@ -269,8 +298,7 @@ class PosixRootedDirectory : public RootedDirectory {
     }
     TSEQ_RETURN_IF_ERROR(
         ApplyMetadataToDescriptor(link.get(), FileType::kSymlink, metadata, full_path));
-    TSEQ_RETURN_IF_ERROR(PlaceEntry(parent, temporary, replace, action, full_path));
-    return SyncDirectoryDescriptor(directory, FolderOf(full_path));
+    return PlaceEntry(parent, temporary, replace, action, full_path);
   }
 
   static Status LinkError(int error, const BeneathResolver::Parent& parent,
@@ -285,12 +313,15 @@ class PosixRootedDirectory : public RootedDirectory {
   const std::string path_;
   const FileDescriptor root_;
   const BeneathResolver resolver_;
+  const FolderSync folder_sync_;
+  const std::shared_ptr<SyncLedger> syncs_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<RootedDirectory>> OpenRootedDirectory(const std::string& path,
-                                                             PathResolution resolution) {
+                                                             PathResolution resolution,
+                                                             FolderSync folder_sync) {
   // A trailing slash would make open(2) follow a symlink at the last component.
   std::string trimmed = path;
   while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
@@ -306,8 +337,8 @@ Result<std::unique_ptr<RootedDirectory>> OpenRootedDirectory(const std::string& 
     if (error == ENOTDIR && examined) return TypeError("open", trimmed, "it is not a folder");
     return ErrnoStatus(error, "open", trimmed);
   }
-  return std::unique_ptr<RootedDirectory>(
-      std::make_unique<PosixRootedDirectory>(std::move(trimmed), std::move(root), resolution));
+  return std::unique_ptr<RootedDirectory>(std::make_unique<PosixRootedDirectory>(
+      std::move(trimmed), std::move(root), resolution, folder_sync));
 }
 
 }  // namespace tseq

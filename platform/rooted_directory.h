@@ -58,6 +58,21 @@ class PendingFile {
   // returned). After that every call is FailedPrecondition "cannot ACTION 'ROOT/REL': the file is
   // committed". A default ACL is InvalidArgument: files have none.
   virtual Status Commit(const MetadataUpdate& metadata, ReplacePolicy replace) = 0;
+
+  // The two halves of Commit for a caller that writes many files and makes them durable
+  // together: Seal each, RootedDirectory::SyncFilesystem once, then Publish each. Two syncs per
+  // file become one per batch, and still no name ever appears before its content is on disk.
+  //
+  // Seal applies `metadata` as Commit does but neither syncs nor renames: the file stays pending
+  // under its temporary name, and Append and Commit are FailedPrecondition "cannot ACTION
+  // 'ROOT/REL': the file is sealed". On failure it is not sealed (Seal may be called again).
+  virtual Status Seal(const MetadataUpdate& metadata) = 0;
+  // Renames the sealed file to its name under `replace`, syncing nothing (the next
+  // SyncFilesystem makes the name durable). It must be sealed ("...: the file is not sealed")
+  // and a SyncFilesystem of its directory must have started after Seal and succeeded ("...: the
+  // file was not synced since it was sealed"), both FailedPrecondition. On failure it is still
+  // pending and sealed; once renamed it is committed, as after Commit.
+  virtual Status Publish(ReplacePolicy replace) = 0;
   // ROOT/REL, the file's final path.
   virtual const std::string& path() const = 0;
 };
@@ -111,6 +126,16 @@ class RootedDirectory {
   virtual Status ApplyMetadata(const std::string& relative, const MetadataUpdate& metadata) = 0;
   // Removes the file, symlink or empty folder REL (never following a symlink). NotFound if absent.
   virtual Status Remove(const std::string& relative) = 0;
+  // syncfs(2): everything written on the filesystem holding the directory so far, names included,
+  // is on disk when it returns OK (IoError "cannot sync 'ROOT': REASON" otherwise). Where the
+  // directory cannot be opened for reading, sync(2) does it for every filesystem.
+  virtual Status SyncFilesystem() = 0;
+};
+
+// When the folder holding a new symlink or hard link is synced (files: see PendingFile).
+enum class FolderSync {
+  kEachChange,  // CreateSymlink and CreateHardLink sync the folder before returning
+  kDeferred,    // they do not: the caller's SyncFilesystem makes the names durable
 };
 
 enum class PathResolution {
@@ -123,7 +148,8 @@ enum class PathResolution {
 // followed: the caller trusts the path down to its last component). NotFound, PermissionDenied,
 // FailedPrecondition "cannot open 'PATH': it is a symlink" / "...: it is not a folder".
 Result<std::unique_ptr<RootedDirectory>> OpenRootedDirectory(
-    const std::string& path, PathResolution resolution = PathResolution::kAutomatic);
+    const std::string& path, PathResolution resolution = PathResolution::kAutomatic,
+    FolderSync folder_sync = FolderSync::kEachChange);
 
 // Writes the content of one file to the sink it is given; returns the sink's error as it comes.
 using ContentSource = std::function<Status(const std::function<Status(std::string_view)>&)>;

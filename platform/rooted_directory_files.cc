@@ -62,11 +62,12 @@ class DescriptorReadableFile : public ReadableFile {
 class PosixPendingFile : public PendingFile {
  public:
   PosixPendingFile(BeneathResolver::Parent parent, std::string temporary, FileDescriptor file,
-                   std::string full_path)
+                   std::string full_path, std::shared_ptr<const SyncLedger> syncs)
       : parent_(std::move(parent)),
         temporary_(std::move(temporary)),
         file_(std::move(file)),
-        path_(std::move(full_path)) {}
+        path_(std::move(full_path)),
+        syncs_(std::move(syncs)) {}
 
   ~PosixPendingFile() override {
     // The folder may belong to someone else, but removing a name in it is all this does.
@@ -77,7 +78,7 @@ class PosixPendingFile : public PendingFile {
   PosixPendingFile& operator=(const PosixPendingFile&) = delete;
 
   Status Append(std::string_view data) override {
-    if (committed_) return CommittedError("write");
+    TSEQ_RETURN_IF_ERROR(CheckWritable("write"));
     while (!data.empty()) {
       const ssize_t written = ::write(file_.get(), data.data(), data.size());
       if (written < 0) {
@@ -90,16 +91,8 @@ class PosixPendingFile : public PendingFile {
   }
 
   Status Commit(const MetadataUpdate& metadata, ReplacePolicy replace) override {
-    if (committed_) return CommittedError("commit");
-    // The mode is set even when not asked for, so that a retried Commit never keeps an earlier
-    // attempt's mode; but an ACL, applied before the mode, sets the permission bits itself.
-    MetadataUpdate effective = metadata;
-    const bool has_acl = metadata.access_acl.has_value() && !metadata.access_acl->empty();
-    if (!effective.mode.has_value() && !has_acl) effective.mode = 0600;
-    // Through our own descriptor: whatever happens to the temporary name meanwhile, the metadata
-    // lands on the file this object wrote.
-    TSEQ_RETURN_IF_ERROR(
-        ApplyMetadataToDescriptor(file_.get(), FileType::kRegular, effective, path_));
+    TSEQ_RETURN_IF_ERROR(CheckWritable("commit"));
+    TSEQ_RETURN_IF_ERROR(ApplyMetadata(metadata));
     // fsync after the metadata, so that the owner and mode survive a power loss with the data.
     while (::fsync(file_.get()) != 0) {
       if (errno != EINTR) return ErrnoStatus(errno, "sync", path_);
@@ -112,18 +105,60 @@ class PosixPendingFile : public PendingFile {
     return Status::Ok();
   }
 
+  Status Seal(const MetadataUpdate& metadata) override {
+    TSEQ_RETURN_IF_ERROR(CheckWritable("seal"));
+    // Taken before the metadata goes on: a sync that started earlier may miss some of it.
+    const uint64_t syncs_before = syncs_->StartedSoFar();
+    TSEQ_RETURN_IF_ERROR(ApplyMetadata(metadata));
+    syncs_before_seal_ = syncs_before;
+    sealed_ = true;
+    return Status::Ok();
+  }
+
+  Status Publish(ReplacePolicy replace) override {
+    if (committed_) return StateError("publish", "the file is committed");
+    if (!sealed_) return StateError("publish", "the file is not sealed");
+    if (!syncs_->SucceededAfter(syncs_before_seal_)) {
+      return StateError("publish", "the file was not synced since it was sealed");
+    }
+    TSEQ_RETURN_IF_ERROR(PlaceEntry(parent_, temporary_, replace, "create", path_));
+    committed_ = true;
+    if (const int error = file_.Close(); error != 0) return ErrnoStatus(error, "close", path_);
+    return Status::Ok();
+  }
+
   const std::string& path() const override { return path_; }
 
  private:
-  Status CommittedError(const std::string& action) const {
-    return FailedPreconditionError("cannot " + action + " '" + path_ + "': the file is committed");
+  Status StateError(const std::string& action, const std::string& why) const {
+    return FailedPreconditionError("cannot " + action + " '" + path_ + "': " + why);
+  }
+
+  Status CheckWritable(const std::string& action) const {
+    if (committed_) return StateError(action, "the file is committed");
+    if (sealed_) return StateError(action, "the file is sealed");
+    return Status::Ok();
+  }
+
+  Status ApplyMetadata(const MetadataUpdate& metadata) {
+    // The mode is set even when not asked for, so that a retried Commit never keeps an earlier
+    // attempt's mode; but an ACL, applied before the mode, sets the permission bits itself.
+    MetadataUpdate effective = metadata;
+    const bool has_acl = metadata.access_acl.has_value() && !metadata.access_acl->empty();
+    if (!effective.mode.has_value() && !has_acl) effective.mode = 0600;
+    // Through our own descriptor: whatever happens to the temporary name meanwhile, the metadata
+    // lands on the file this object wrote.
+    return ApplyMetadataToDescriptor(file_.get(), FileType::kRegular, effective, path_);
   }
 
   const BeneathResolver::Parent parent_;
   const std::string temporary_;
   FileDescriptor file_;
   const std::string path_;
+  const std::shared_ptr<const SyncLedger> syncs_;
   bool committed_ = false;
+  bool sealed_ = false;
+  uint64_t syncs_before_seal_ = 0;
 };
 
 }  // namespace
@@ -175,11 +210,33 @@ std::unique_ptr<ReadableFile> NewDescriptorReadableFile(std::string path, FileDe
   return std::make_unique<DescriptorReadableFile>(std::move(path), std::move(file));
 }
 
+uint64_t SyncLedger::Start() {
+  std::lock_guard lock(mutex_);
+  return ++started_;
+}
+
+void SyncLedger::Succeeded(uint64_t number) {
+  std::lock_guard lock(mutex_);
+  latest_success_ = std::max(latest_success_, number);
+}
+
+uint64_t SyncLedger::StartedSoFar() const {
+  std::lock_guard lock(mutex_);
+  return started_;
+}
+
+bool SyncLedger::SucceededAfter(uint64_t started) const {
+  std::lock_guard lock(mutex_);
+  return latest_success_ > started;
+}
+
 std::unique_ptr<PendingFile> NewPosixPendingFile(BeneathResolver::Parent parent,
                                                  std::string temporary, FileDescriptor file,
-                                                 std::string full_path) {
+                                                 std::string full_path,
+                                                 std::shared_ptr<const SyncLedger> syncs) {
   return std::make_unique<PosixPendingFile>(std::move(parent), std::move(temporary),
-                                            std::move(file), std::move(full_path));
+                                            std::move(file), std::move(full_path),
+                                            std::move(syncs));
 }
 
 Result<bool> HasSameContent(const ReadableFile& file, const ContentSource& source) {
