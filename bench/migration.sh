@@ -212,7 +212,7 @@ measure_rounds "$runs" 0 \
   "$untar && $(sync_tree "$tar_target/home")"
 # The one run under /usr/bin/time also counts loadstate's syncs (strace stops only on those).
 usage loadstate "$(fresh_target "$target")" \
-  "strace -f -c -e trace=fsync,fdatasync -o $work/strace.txt $restore$accept"
+  "strace -f -c -e trace=fsync,fdatasync,syncfs -o $work/strace.txt $restore$accept"
 restored_summary=$(grep -m1 '^Restored' "$work/usage-loadstate.out" || true)
 # What the restore gives, compared with the original homes: content, and type, mode, owner,
 # group, size (but a folder's) and modification time of every object.
@@ -237,7 +237,9 @@ metadata_check() {  # LISTING: how it differs from the source's
 }
 loadstate_metadata=$(metadata_check listing-loadstate)
 tar_metadata=$(metadata_check listing-tar)
-restore_fsyncs=$(awk '$NF == "fsync" || $NF == "fdatasync" { s += $4 } END { print s + 0 }' \
+restore_file_syncs=$(awk '$NF == "fsync" || $NF == "fdatasync" { s += $4 } END { print s + 0 }' \
+  "$work/strace.txt")
+restore_filesystem_syncs=$(awk '$NF == "syncfs" { s += $4 } END { print s + 0 }' \
   "$work/strace.txt")
 
 # ---- hard-link capture against cp -al ----
@@ -329,17 +331,22 @@ scanstate runs in simple mode (no \`/i\`: the shipped \`miguser.yaml\`, \`migapp
 - Load average (1, 5, 15 min) at the start: $load_at_start; at the end: $load_at_end
 - Timing: wall-clock seconds of \`bash -c COMMAND\`; commands compared with each other run in
   interleaved rounds after one untimed round (none for the restores), each run after an untimed
-  setup (the previous store, archive, repository or target removed, a fresh target root with the
-  same \`etc/passwd\` and \`etc/group\` made, then \`sync\` so that no run pays for the
-  writeback of another), and ratios use the medians. WORK is the scratch directory, ROOT is
+  setup (the previous store, archive or repository removed, the previous target set aside, a
+  fresh target root with the same \`etc/passwd\` and \`etc/group\` made, then \`sync\` so that
+  no run pays for the writeback of another), and ratios use the medians. WORK is the scratch directory, ROOT is
   WORK/root, BUILD_DIR the build.
 - Durability: every capture ends with its output on disk. scanstate syncs the store before
   renaming it into place; tar.zst gets \`sync FILE\`; the restic and borg repositories get
   \`sync\` on every file and folder in them (\`find REPO \\( -type f -o -type d \\) -exec sync {} +\`).
-  loadstate syncs each restored file and its folder ($restore_fsyncs \`fsync\`/\`fdatasync\` calls
-  in one restore of $file_count files and $symlink_count symlinks, counted with strace), so the
-  restore is timed against \`tar -x\` both without and with a sync of every file and folder it
-  wrote. The hard-link capture and \`cp -al\` write no content and are not synced.
+  loadstate names no file before its content is on disk: it writes files in batches under
+  temporary names, syncs the filesystem once per batch, then renames them, and syncs once more at
+  the end ($restore_filesystem_syncs \`syncfs\` and $restore_file_syncs \`fsync\`/\`fdatasync\`
+  calls in one restore of $file_count files and $symlink_count symlinks, counted with strace), so
+  the restore is timed against \`tar -x\` both without and with a sync of every file and folder
+  it wrote. Targets, extracted trees and copies of earlier runs are moved aside rather than
+  removed before a run (and removed at the end): on ext4 without a journal, creating files just
+  after tens of thousands were deleted is several times slower, which would penalise whichever
+  command runs next. The hard-link capture and \`cp -al\` write no content and are not synced.
 EOM
   for note in "${notes[@]}"; do printf -- '- Note: %s\n' "$note"; done
   cat <<EOM
@@ -430,7 +437,7 @@ EOM
 One run each under \`/usr/bin/time\` (\`%e %U %S %M\`), not synced afterwards except where the
 tool syncs itself; in the pipeline tar and zstd are timed separately (both are in memory at once);
 restic's and borg's runs are the backup alone (the repository made beforehand); loadstate's runs
-under \`strace -f -c -e trace=fsync,fdatasync\`, which counts its syncs.
+under \`strace -f -c -e trace=fsync,fdatasync,syncfs\`, which counts its syncs.
 
 | what | wall s | user s | system s | CPU s | peak RSS MiB |
 |---|---|---|---|---|---|
