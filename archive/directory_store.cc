@@ -72,11 +72,27 @@ bool Exists(const Filesystem& filesystem, const std::string& path) {
   return filesystem.Stat(path, SymlinkPolicy::kDoNotFollow).ok();
 }
 
+// Writes the marker (when missing), then sets the immutable attribute on `directories` (the
+// store's USMT folder and everything below it, parents first), the marker and the store folder.
+Status Protect(Filesystem& filesystem, const std::string& store,
+               std::vector<std::string> directories) {
+  const std::string marker = Join(store, kProtectedMarkerName);
+  if (!Exists(filesystem, marker)) {
+    TSEQ_RETURN_IF_ERROR(filesystem.WriteFileAtomically(marker, kMarkerText, 0444));
+  }
+  directories.push_back(marker);
+  directories.push_back(store);  // last: while it is mutable the others can still be changed
+  return SetImmutableAll(filesystem, directories, true);
+}
+
 }  // namespace
 
 DirectoryStoreWriter::DirectoryStoreWriter(Filesystem& filesystem, std::string store,
                                            DirectoryStoreKind kind)
-    : filesystem_(filesystem), store_(std::move(store)), kind_(kind) {}
+    : filesystem_(filesystem),
+      store_(std::move(store)),
+      kind_(kind),
+      content_directory_(Join(store_, kContentDirectoryName)) {}
 
 Result<std::unique_ptr<DirectoryStoreWriter>> DirectoryStoreWriter::Create(Filesystem& filesystem,
                                                                            const std::string& store,
@@ -108,19 +124,18 @@ Result<uint64_t> DirectoryStoreWriter::AddEntry(CatalogEntry entry) {
   return catalog_.Add(std::move(entry));
 }
 
-Status DirectoryStoreWriter::CopyFile(const std::string& source_path,
-                                      const std::string& target_path, uint64_t& size) {
-  TSEQ_ASSIGN_OR_RETURN(const std::unique_ptr<ReadableFile> source,
-                        filesystem_.OpenForRead(source_path, SymlinkPolicy::kDoNotFollow));
+Status DirectoryStoreWriter::CopyFile(const ReadableFile& source, const std::string& target_path,
+                                      uint64_t& size) {
   TSEQ_ASSIGN_OR_RETURN(const std::unique_ptr<WritableFile> target,
                         filesystem_.CreateFile(target_path, 0600, CreateMode::kCreateNew));
-  std::string buffer(kCopyBufferSize, '\0');
+  // One buffer for every copy: a fresh megabyte per file would cost more than most files' data.
+  if (copy_buffer_.empty()) copy_buffer_.resize(kCopyBufferSize);
   size = 0;
   while (true) {
-    Result<size_t> count = source->ReadAt(size, buffer.data(), buffer.size());
+    Result<size_t> count = source.ReadAt(size, copy_buffer_.data(), copy_buffer_.size());
     Status status = count.ok() ? Status::Ok() : count.status();
     if (status.ok() && *count == 0) break;
-    if (status.ok()) status = target->Append(std::string_view(buffer.data(), *count));
+    if (status.ok()) status = target->Append(std::string_view(copy_buffer_.data(), *count));
     if (!status.ok()) {
       (void)target->Close();
       (void)filesystem_.Remove(target_path);
@@ -131,25 +146,37 @@ Status DirectoryStoreWriter::CopyFile(const std::string& source_path,
   return target->Close();
 }
 
+Status DirectoryStoreWriter::CreateContentDirectory(const std::string& directory) {
+  if (directory.size() <= content_directory_.size() || created_folders_.contains(directory)) {
+    return Status::Ok();
+  }
+  TSEQ_RETURN_IF_ERROR(CreateContentDirectory(ParentOf(directory)));
+  TSEQ_RETURN_IF_ERROR(filesystem_.CreateDirectories(directory, 0700));
+  created_folders_.insert(directory);
+  return Status::Ok();
+}
+
 Result<uint64_t> DirectoryStoreWriter::AddFile(CatalogEntry entry, const std::string& source_path) {
+  if (entry.type != EntryType::kFile) {
+    return InvalidArgumentError("entry '" + entry.path + "' is not a regular file");
+  }
+  TSEQ_ASSIGN_OR_RETURN(const OpenedFile source, filesystem_.OpenRegularFile(source_path));
+  if (kind_ == DirectoryStoreKind::kHardLink) entry.size = source.info.size;
+  return AddOpenFile(std::move(entry), *source.file);
+}
+
+Result<uint64_t> DirectoryStoreWriter::AddOpenFile(CatalogEntry entry, const ReadableFile& source) {
   if (entry.type != EntryType::kFile) {
     return InvalidArgumentError("entry '" + entry.path + "' is not a regular file");
   }
   TSEQ_RETURN_IF_ERROR(catalog_.Check(entry));
   const CatalogRoot& root = catalog_.catalog().roots[entry.root];
-  const std::string target =
-      Join(Join(store_, kContentDirectoryName), root.directory + "/" + entry.path);
-  TSEQ_RETURN_IF_ERROR(filesystem_.CreateDirectories(ParentOf(target), 0700));
+  const std::string target = Join(content_directory_, root.directory + "/" + entry.path);
+  TSEQ_RETURN_IF_ERROR(CreateContentDirectory(ParentOf(target)));
   if (kind_ == DirectoryStoreKind::kHardLink) {
-    TSEQ_ASSIGN_OR_RETURN(const FileInfo info,
-                          filesystem_.Stat(source_path, SymlinkPolicy::kDoNotFollow));
-    if (info.type != FileType::kRegular) {
-      return InvalidArgumentError("cannot link '" + source_path + "': not a regular file");
-    }
-    TSEQ_RETURN_IF_ERROR(filesystem_.CreateHardLink(source_path, target));
-    entry.size = info.size;
+    TSEQ_RETURN_IF_ERROR(filesystem_.LinkOpenFile(source, target));
   } else {
-    TSEQ_RETURN_IF_ERROR(CopyFile(source_path, target, entry.size));
+    TSEQ_RETURN_IF_ERROR(CopyFile(source, target, entry.size));
   }
   entry.data_offset = 0;
   return catalog_.Add(std::move(entry));
@@ -159,8 +186,11 @@ Status DirectoryStoreWriter::Finish() {
   const std::string catalog_path = Join(store_, kCatalogFileName);
   TSEQ_ASSIGN_OR_RETURN(std::unique_ptr<ByteSink> sink, NewFileSink(filesystem_, catalog_path));
   TSEQ_RETURN_IF_ERROR(StoreWriter::WriteCatalogOnly(std::move(sink), catalog_.catalog()));
-  if (kind_ == DirectoryStoreKind::kHardLink) return ProtectStore(filesystem_, store_);
-  return Status::Ok();
+  if (kind_ != DirectoryStoreKind::kHardLink) return Status::Ok();
+  // Every folder of the store is one this writer made: no need to list the store to find them.
+  std::vector<std::string> directories = {Join(store_, "USMT"), content_directory_};
+  directories.insert(directories.end(), created_folders_.begin(), created_folders_.end());
+  return Protect(filesystem_, store_, std::move(directories));
 }
 
 Result<Catalog> ReadDirectoryStoreCatalog(const Filesystem& filesystem, const std::string& store) {
@@ -194,15 +224,9 @@ bool IsProtectedStore(const Filesystem& filesystem, const std::string& store) {
 }
 
 Status ProtectStore(Filesystem& filesystem, const std::string& store) {
-  const std::string marker = Join(store, kProtectedMarkerName);
-  if (!Exists(filesystem, marker)) {
-    TSEQ_RETURN_IF_ERROR(filesystem.WriteFileAtomically(marker, kMarkerText, 0444));
-  }
-  std::vector<std::string> paths;
-  TSEQ_RETURN_IF_ERROR(CollectDirectories(filesystem, Join(store, "USMT"), paths));
-  paths.push_back(marker);
-  paths.push_back(store);  // last: while it is mutable the others can still be changed
-  return SetImmutableAll(filesystem, paths, true);
+  std::vector<std::string> directories;
+  TSEQ_RETURN_IF_ERROR(CollectDirectories(filesystem, Join(store, "USMT"), directories));
+  return Protect(filesystem, store, std::move(directories));
 }
 
 Status UnprotectStore(Filesystem& filesystem, const std::string& store) {

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -42,10 +43,16 @@ class DirectoryStoreWriter {
   Result<uint32_t> AddRoot(CatalogRoot root);
   // Directories, symlinks and hard links: recorded in the catalog only.
   Result<uint64_t> AddEntry(CatalogEntry entry);
-  // A regular file from `source_path` (a symlink there is refused): copied into the store with
-  // mode 0600, or hard-linked (FailedPrecondition naming both paths when they are on different
-  // filesystems). The entry's size is what was copied, or the linked file's size.
+  // A regular file from `source_path` (opened with Filesystem::OpenRegularFile: a symlink, or
+  // anything but a regular file, there is refused): copied into the store with mode 0600, or
+  // hard-linked (FailedPrecondition naming both paths when they are on different filesystems).
+  // The entry's size is what was copied, or the linked file's size.
   Result<uint64_t> AddFile(CatalogEntry entry, const std::string& source_path);
+  // The same from a regular file already open (opened by the writer's filesystem): copied from
+  // its start to its end, or, for a hard-link store, linked itself (Filesystem::LinkOpenFile,
+  // whatever its path names by now), keeping the entry's size, which must be the file's. A failed
+  // copy leaves nothing in the store. The errors of reading `source` are returned as it gives them.
+  Result<uint64_t> AddOpenFile(CatalogEntry entry, const ReadableFile& source);
   // Writes catalog.mig; for a hard-link store then protects it. After a failure the store is
   // incomplete (no catalog.mig), and says so when read.
   Status Finish();
@@ -54,11 +61,17 @@ class DirectoryStoreWriter {
 
  private:
   DirectoryStoreWriter(Filesystem& filesystem, std::string store, DirectoryStoreKind kind);
-  Status CopyFile(const std::string& source_path, const std::string& target_path, uint64_t& size);
+  Status CopyFile(const ReadableFile& source, const std::string& target_path, uint64_t& size);
+  // Creates `directory` (below the content folder) and its missing parents, once: each is
+  // remembered, so that a folder of many files costs one mkdir, not one per file and level.
+  Status CreateContentDirectory(const std::string& directory);
 
   Filesystem& filesystem_;
   std::string store_;
   DirectoryStoreKind kind_;
+  std::string content_directory_;          // STORE/USMT/File
+  std::set<std::string> created_folders_;  // below it; sorted, so parents come first
+  std::string copy_buffer_;
   CatalogBuilder catalog_;
 };
 

@@ -158,6 +158,89 @@ TEST_SUITE("directory stores") {
     }
   }
 
+  TEST_CASE("an open file is linked itself, even once its path names another file") {
+    Fixture fixture;
+    const std::string original = fixture.home + "/docs/a.txt";
+    Result<OpenedFile> opened = fixture.filesystem->OpenRegularFile(original);
+    REQUIRE(opened.ok());
+    const std::string kept = fixture.temp.Join("kept");
+    REQUIRE(fixture.filesystem->CreateHardLink(original, kept).ok());
+    REQUIRE(fixture.filesystem->WriteFileAtomically(original, "a new file", 0644).ok());
+    auto writer = DirectoryStoreWriter::Create(*fixture.filesystem, fixture.store,
+                                               DirectoryStoreKind::kHardLink, {});
+    REQUIRE(writer.ok());
+    REQUIRE((*writer)->AddRoot({.name = "PC\alice", .directory = "home/alice"}).ok());
+    CatalogEntry entry = testing::FileEntry("docs/a.txt");
+    entry.size = opened->info.size;
+    const auto added = (*writer)->AddOpenFile(entry, *opened->file);
+    REQUIRE(added.ok());
+    CHECK((*writer)->catalog().entries[*added].size == 5);
+    REQUIRE((*writer)->Finish().ok());
+    const std::string link = fixture.store + "/USMT/File/home/alice/docs/a.txt";
+    CHECK(tseq::testing::ReadFileForTest(link) == "alpha");
+    CHECK(fixture.Info(link).inode == fixture.Info(kept).inode);
+    REQUIRE(RemoveStore(*fixture.filesystem, fixture.store).ok());
+  }
+
+  TEST_CASE("a copy store copies an open file from its start") {
+    Fixture fixture;
+    Result<OpenedFile> opened = fixture.filesystem->OpenRegularFile(fixture.home + "/docs/b.bin");
+    REQUIRE(opened.ok());
+    auto writer = DirectoryStoreWriter::Create(*fixture.filesystem, fixture.store,
+                                               DirectoryStoreKind::kCopy, {});
+    REQUIRE(writer.ok());
+    REQUIRE((*writer)->AddRoot({.name = "PC\alice", .directory = "home/alice"}).ok());
+    const auto added = (*writer)->AddOpenFile(testing::FileEntry("docs/b.bin"), *opened->file);
+    REQUIRE(added.ok());
+    CHECK((*writer)->catalog().entries[*added].size == 300000);
+    CHECK(tseq::testing::ReadFileForTest(fixture.store + "/USMT/File/home/alice/docs/b.bin") ==
+          testing::SampleContent(300000, 1));
+  }
+
+  TEST_CASE("a failed read of an open file leaves no copy and says what failed") {
+    Fixture fixture;
+    FaultInjectingFilesystem faulty(*fixture.filesystem);
+    auto writer =
+        DirectoryStoreWriter::Create(faulty, fixture.store, DirectoryStoreKind::kCopy, {});
+    REQUIRE(writer.ok());
+    REQUIRE((*writer)->AddRoot({.name = "PC\alice", .directory = "home/alice"}).ok());
+    faulty.FailNth(FilesystemOperation::kReadAt, 1, IoError("cannot read: Input/output error"));
+    const auto added =
+        (*writer)->AddFile(testing::FileEntry("docs/a.txt"), fixture.home + "/docs/a.txt");
+    CHECK(added.status().message() == "cannot read: Input/output error");
+    CHECK(fixture.filesystem->ListDirectory(fixture.store + "/USMT/File/home/alice/docs")->empty());
+  }
+
+  TEST_CASE("each folder of the store is made once, and protecting it lists nothing") {
+    Fixture fixture;
+    fixture.temp.WriteFile("home/alice/docs/deep/er/c.txt", "c");
+    FaultInjectingFilesystem counted(*fixture.filesystem);
+    auto writer =
+        DirectoryStoreWriter::Create(counted, fixture.store, DirectoryStoreKind::kHardLink, {});
+    REQUIRE(writer.ok());
+    REQUIRE((*writer)->AddRoot({.name = "PC\alice", .directory = "home/alice"}).ok());
+    for (const char* name : {"docs/a.txt", "docs/b.bin", "docs/deep/er/c.txt"}) {
+      REQUIRE((*writer)->AddFile(testing::FileEntry(name), fixture.home + "/" + name).ok());
+    }
+    // USMT/File, then home, home/alice, docs, docs/deep and docs/deep/er below it.
+    CHECK(counted.CallCount(FilesystemOperation::kCreateDirectories) == 6);
+    CHECK(counted.CallCount(FilesystemOperation::kOpenRegularFile) == 3);
+    CHECK(counted.CallCount(FilesystemOperation::kLinkOpenFile) == 3);
+    CHECK(counted.CallCount(FilesystemOperation::kStat) == 1);  // is there a store already?
+    REQUIRE((*writer)->Finish().ok());
+    CHECK(counted.CallCount(FilesystemOperation::kListDirectory) == 0);
+    const Result<bool> immutable =
+        fixture.filesystem->IsImmutable(fixture.store + "/USMT/File/home/alice/docs/deep/er");
+    REQUIRE(immutable.ok());
+    CHECK(*immutable == *fixture.filesystem->IsImmutable(fixture.store));
+    if (*immutable) {
+      // USMT, USMT/File, the 5 folders below it, the marker and the store folder. (Without the
+      // privilege, the first refusal ends the protection: the marker alone protects.)
+      CHECK(counted.CallCount(FilesystemOperation::kSetImmutable) == 9);
+    }
+    REQUIRE(RemoveStore(*fixture.filesystem, fixture.store).ok());
+  }
+
   TEST_CASE("hard links across filesystems are refused with both paths named") {
     Fixture fixture;
     // /dev/shm is a separate tmpfs on most Linux systems; the check runs where it is.

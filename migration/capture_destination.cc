@@ -1,6 +1,9 @@
 #include "migration/capture_destination.h"
 
+#include <algorithm>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "archive/byte_sink.h"
 #include "archive/directory_store.h"
@@ -19,33 +22,56 @@ bool Exists(const Filesystem& filesystem, const std::string& path) {
   return filesystem.Stat(path, SymlinkPolicy::kDoNotFollow).ok();
 }
 
-// Remembers whether a read of the source failed, so that a failed AddFile can be told apart
-// from a failing store (the writer's error alone does not say which side failed).
-class RecordingFile : public ReadableFile {
+// Removes each of `folders` (deepest first), if empty.
+void RemoveFolders(Filesystem& filesystem, const std::vector<std::string>& folders) {
+  for (const std::string& folder : folders) (void)filesystem.Remove(folder);
+}
+
+// The source of a capture: reads no further than the size the file had once open, and remembers
+// whether a read failed, so that a failed add can be told apart from a failing store (the
+// writers' errors alone do not say which side failed).
+class SourceFile : public ReadableFile {
  public:
-  explicit RecordingFile(std::unique_ptr<ReadableFile> file) : file_(std::move(file)) {}
+  SourceFile(const ReadableFile& file, uint64_t size) : file_(file), size_(size) {}
   Result<size_t> ReadAt(uint64_t offset, char* buffer, size_t length) const override {
-    Result<size_t> read = file_->ReadAt(offset, buffer, length);
+    // Stopping at the size also spares the read that would only find the end.
+    if (offset >= size_) return size_t{0};
+    const size_t wanted = static_cast<size_t>(std::min<uint64_t>(length, size_ - offset));
+    Result<size_t> read = file_.ReadAt(offset, buffer, wanted);
     if (!read.ok()) failed_ = true;
     return read;
   }
   Result<uint64_t> Size() const override {
-    Result<uint64_t> size = file_->Size();
+    Result<uint64_t> size = file_.Size();
     if (!size.ok()) failed_ = true;
-    return size;
+    return size.ok() ? std::min(*size, size_) : size;
   }
-  const std::string& path() const override { return file_->path(); }
+  const std::string& path() const override { return file_.path(); }
+  int descriptor() const override { return file_.descriptor(); }
   bool failed() const { return failed_; }
 
  private:
-  std::unique_ptr<ReadableFile> file_;
+  const ReadableFile& file_;
+  const uint64_t size_;
   mutable bool failed_ = false;
 };
 
 class CompressedDestination : public CaptureDestination {
  public:
-  CompressedDestination(const Filesystem& filesystem, std::unique_ptr<archive::StoreWriter> writer)
-      : filesystem_(filesystem), writer_(std::move(writer)) {}
+  CompressedDestination(Filesystem& filesystem, std::unique_ptr<archive::StoreWriter> writer,
+                        std::vector<std::string> created_folders)
+      : CaptureDestination(filesystem),
+        filesystem_(filesystem),
+        writer_(std::move(writer)),
+        created_folders_(std::move(created_folders)) {}
+  ~CompressedDestination() override {
+    if (finished_) return;
+    writer_.reset();  // removes the partial file
+    // No store: not even the folders that would have held it.
+    RemoveFolders(filesystem_, created_folders_);
+  }
+  CompressedDestination(const CompressedDestination&) = delete;
+  CompressedDestination& operator=(const CompressedDestination&) = delete;
 
   Result<uint32_t> AddRoot(archive::CatalogRoot root) override {
     return writer_->AddRoot(std::move(root));
@@ -53,29 +79,33 @@ class CompressedDestination : public CaptureDestination {
   Result<uint64_t> AddEntry(archive::CatalogEntry entry) override {
     return writer_->AddEntry(std::move(entry));
   }
-  AddedFile AddFile(archive::CatalogEntry entry, const std::string& host_path) override {
-    Result<std::unique_ptr<ReadableFile>> opened =
-        filesystem_.OpenForRead(host_path, SymlinkPolicy::kDoNotFollow);
-    if (!opened.ok()) return {.status = opened.status(), .source_failed = true};
-    RecordingFile source(std::move(opened).value());
+  AddedFile AddOpenFile(archive::CatalogEntry entry, const ReadableFile& file,
+                        uint64_t size) override {
+    const SourceFile source(file, size);
     const uint64_t before = writer_->statistics().data_bytes;
     Result<uint64_t> index = writer_->AddFile(std::move(entry), source);
     if (!index.ok()) return {.status = index.status(), .source_failed = source.failed()};
     return {.index = *index, .size = writer_->statistics().data_bytes - before};
   }
-  Status Finish() override { return writer_->Finish(); }
+  Status Finish() override {
+    TSEQ_RETURN_IF_ERROR(writer_->Finish());
+    finished_ = true;
+    return Status::Ok();
+  }
   StoreKind kind() const override { return StoreKind::kCompressed; }
 
  private:
-  const Filesystem& filesystem_;
+  Filesystem& filesystem_;
   std::unique_ptr<archive::StoreWriter> writer_;
+  std::vector<std::string> created_folders_;  // STORE/USMT and STORE, when it created them
+  bool finished_ = false;
 };
 
 class DirectoryDestination : public CaptureDestination {
  public:
   DirectoryDestination(const Filesystem& filesystem,
                        std::unique_ptr<archive::DirectoryStoreWriter> writer, StoreKind kind)
-      : filesystem_(filesystem), writer_(std::move(writer)), kind_(kind) {}
+      : CaptureDestination(filesystem), writer_(std::move(writer)), kind_(kind) {}
 
   Result<uint32_t> AddRoot(archive::CatalogRoot root) override {
     return writer_->AddRoot(std::move(root));
@@ -83,19 +113,19 @@ class DirectoryDestination : public CaptureDestination {
   Result<uint64_t> AddEntry(archive::CatalogEntry entry) override {
     return writer_->AddEntry(std::move(entry));
   }
-  AddedFile AddFile(archive::CatalogEntry entry, const std::string& host_path) override {
-    // Opening first tells an unreadable or vanished source from a failing store: the writer
-    // reports both alike.
-    if (Result<std::unique_ptr<ReadableFile>> opened =
-            filesystem_.OpenForRead(host_path, SymlinkPolicy::kDoNotFollow);
-        !opened.ok()) {
-      return {.status = opened.status(), .source_failed = true};
-    }
-    Result<uint64_t> index = writer_->AddFile(std::move(entry), host_path);
+  AddedFile AddOpenFile(archive::CatalogEntry entry, const ReadableFile& file,
+                        uint64_t size) override {
+    // A link is of the whole file, whatever its size: the size is only recorded.
+    if (kind_ == StoreKind::kHardLink) entry.size = size;
+    const SourceFile source(file, size);
+    Result<uint64_t> index = kind_ == StoreKind::kHardLink
+                                 ? writer_->AddOpenFile(std::move(entry), file)
+                                 : writer_->AddOpenFile(std::move(entry), source);
     if (!index.ok()) {
       // A file on another filesystem cannot be linked: that file's problem, not the store's.
       return {.status = index.status(),
-              .source_failed = index.status().code() == StatusCode::kFailedPrecondition};
+              .source_failed =
+                  source.failed() || index.status().code() == StatusCode::kFailedPrecondition};
     }
     return {.index = *index, .size = writer_->catalog().entries[*index].size};
   }
@@ -103,7 +133,6 @@ class DirectoryDestination : public CaptureDestination {
   StoreKind kind() const override { return kind_; }
 
  private:
-  const Filesystem& filesystem_;
   std::unique_ptr<archive::DirectoryStoreWriter> writer_;
   StoreKind kind_;
 };
@@ -120,6 +149,12 @@ Status RemoveTree(Filesystem& filesystem, const std::string& path) {
 }
 
 }  // namespace
+
+AddedFile CaptureDestination::AddFile(archive::CatalogEntry entry, const std::string& host_path) {
+  Result<OpenedFile> opened = filesystem_.OpenRegularFile(host_path);
+  if (!opened.ok()) return {.status = opened.status(), .source_failed = true};
+  return AddOpenFile(std::move(entry), *opened->file, opened->info.size);
+}
 
 const char* StoreKindName(StoreKind kind) {
   switch (kind) {
@@ -146,15 +181,27 @@ Result<std::unique_ptr<CaptureDestination>> CreateCaptureDestination(
     return std::unique_ptr<CaptureDestination>(
         std::make_unique<DirectoryDestination>(filesystem, std::move(writer), options.kind));
   }
-  TSEQ_RETURN_IF_ERROR(filesystem.CreateDirectories(JoinPath(store, "USMT"), 0700));
-  TSEQ_ASSIGN_OR_RETURN(std::unique_ptr<archive::ByteSink> sink,
-                        archive::NewFileSink(filesystem, archive::StoreFilePath(store)));
-  archive::StoreWriterOptions writer_options = options.writer;
-  writer_options.properties = options.properties;
-  TSEQ_ASSIGN_OR_RETURN(std::unique_ptr<archive::StoreWriter> writer,
-                        archive::StoreWriter::Create(std::move(sink), writer_options, options.key));
-  return std::unique_ptr<CaptureDestination>(
-      std::make_unique<CompressedDestination>(filesystem, std::move(writer)));
+  const std::string folder = JoinPath(store, "USMT");
+  std::vector<std::string> created_folders;
+  if (!Exists(filesystem, folder)) {
+    created_folders.push_back(folder);
+    if (!Exists(filesystem, store)) created_folders.push_back(store);
+  }
+  TSEQ_RETURN_IF_ERROR(filesystem.CreateDirectories(folder, 0700));
+  const auto create_writer = [&]() -> Result<std::unique_ptr<archive::StoreWriter>> {
+    TSEQ_ASSIGN_OR_RETURN(std::unique_ptr<archive::ByteSink> sink,
+                          archive::NewFileSink(filesystem, archive::StoreFilePath(store)));
+    archive::StoreWriterOptions writer_options = options.writer;
+    writer_options.properties = options.properties;
+    return archive::StoreWriter::Create(std::move(sink), writer_options, options.key);
+  };
+  Result<std::unique_ptr<archive::StoreWriter>> writer = create_writer();
+  if (!writer.ok()) {
+    RemoveFolders(filesystem, created_folders);
+    return writer.status();
+  }
+  return std::unique_ptr<CaptureDestination>(std::make_unique<CompressedDestination>(
+      filesystem, std::move(writer).value(), std::move(created_folders)));
 }
 
 ExistingStore FindExistingStore(const Filesystem& filesystem, const std::string& store) {

@@ -6,9 +6,9 @@
 //   /nocompress            STORE/USMT/File/... copies and STORE/USMT/catalog.mig (written last)
 //   /hardlink /nocompress  the same with hard links to the originals, then protected
 //
-// A store is complete or recognisably incomplete: Abandon (or destroying an unfinished
-// destination) removes a .MIG store's partial file; a directory store without catalog.mig says
-// it is incomplete when read.
+// A store is complete or recognisably incomplete: destroying an unfinished destination removes a
+// .MIG store's partial file (and the STORE/USMT and STORE folders the destination created); a
+// directory store without catalog.mig says it is incomplete when read.
 #pragma once
 
 #include <cstdint>
@@ -43,10 +43,23 @@ class CaptureDestination {
   virtual Result<uint32_t> AddRoot(archive::CatalogRoot root) = 0;
   // Directories, symlinks and hard links.
   virtual Result<uint64_t> AddEntry(archive::CatalogEntry entry) = 0;
-  // A regular file read from `host_path` (never through a symlink at that path).
-  virtual AddedFile AddFile(archive::CatalogEntry entry, const std::string& host_path) = 0;
+  // A regular file at `host_path`, opened with Filesystem::OpenRegularFile (never through a
+  // symlink at that path), then added as AddOpenFile does.
+  AddedFile AddFile(archive::CatalogEntry entry, const std::string& host_path);
+  // A regular file open as `file` (opened by the destination's filesystem), of which `size` bytes
+  // are captured: its content up to then (as tar does, so that the content is the size the
+  // entry's time goes with; less if the file shrinks meanwhile), or, in a hard-link store, the
+  // file itself, linked whatever its path names by now. The entry's size becomes what was stored.
+  virtual AddedFile AddOpenFile(archive::CatalogEntry entry, const ReadableFile& file,
+                                uint64_t size) = 0;
   virtual Status Finish() = 0;
   virtual StoreKind kind() const = 0;
+
+ protected:
+  explicit CaptureDestination(const Filesystem& filesystem) : filesystem_(filesystem) {}
+
+ private:
+  const Filesystem& filesystem_;
 };
 
 struct CaptureDestinationOptions {

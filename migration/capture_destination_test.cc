@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "archive/directory_store.h"
+#include "platform/fault_injecting_filesystem.h"
 #include "tests/support/temp_directory.h"
 
 namespace tseq {
@@ -61,6 +62,67 @@ TEST_SUITE("CaptureDestination") {
     }
     CHECK_FALSE(fixture.Exists("store/USMT/USMT.MIG.partial"));
     CHECK_FALSE(fixture.Exists("store/USMT/USMT.MIG"));
+  }
+
+  TEST_CASE("an unfinished compressed store takes away the folders it made, only those") {
+    DestinationFixture fixture;
+    {
+      const std::unique_ptr<CaptureDestination> destination =
+          fixture.Create(StoreKind::kCompressed);
+    }
+    CHECK_FALSE(fixture.Exists("store"));
+    fixture.temp.WriteFile("store/USMT/notes.txt", "someone's");
+    {
+      const std::unique_ptr<CaptureDestination> destination =
+          fixture.Create(StoreKind::kCompressed);
+    }
+    CHECK(fixture.Exists("store/USMT/notes.txt"));
+    CHECK_FALSE(fixture.Exists("store/USMT/USMT.MIG.partial"));
+  }
+
+  TEST_CASE("an open file is captured up to the size it had once open") {
+    for (const StoreKind kind :
+         {StoreKind::kCompressed, StoreKind::kDirectory, StoreKind::kHardLink}) {
+      CAPTURE(StoreKindName(kind));
+      DestinationFixture fixture;
+      const std::string source = fixture.temp.WriteFile("store-source/a.txt", "abc");
+      Result<OpenedFile> opened = fixture.filesystem->OpenRegularFile(source);
+      REQUIRE(opened.ok());
+      // The file grows after it was opened (a log being written, say).
+      REQUIRE(fixture.filesystem->CreateFile(source, 0644, CreateMode::kTruncate)
+                  .value()
+                  ->Append("abcdef")
+                  .ok());
+      std::unique_ptr<CaptureDestination> destination = fixture.Create(kind);
+      REQUIRE(destination->AddRoot({.name = "PC\\alice", .directory = "home/alice"}).ok());
+      const AddedFile added = destination->AddOpenFile(FileEntry("a.txt"), *opened->file, 3);
+      REQUIRE_MESSAGE(added.status.ok(), added.status.message());
+      CHECK(added.size == 3);
+      REQUIRE(destination->Finish().ok());
+      if (kind == StoreKind::kHardLink) {
+        REQUIRE(archive::RemoveStore(*fixture.filesystem, fixture.temp.Join("store")).ok());
+      }
+    }
+  }
+
+  TEST_CASE("a source that cannot be read is the source's failure in every store") {
+    for (const StoreKind kind : {StoreKind::kCompressed, StoreKind::kDirectory}) {
+      CAPTURE(StoreKindName(kind));
+      DestinationFixture fixture;
+      const std::string source = fixture.temp.WriteFile("a.txt", "abc");
+      FaultInjectingFilesystem faulty(*fixture.filesystem);
+      Result<OpenedFile> opened = faulty.OpenRegularFile(source);
+      REQUIRE(opened.ok());
+      std::unique_ptr<CaptureDestination> destination = fixture.Create(kind);
+      REQUIRE(destination->AddRoot({.name = "PC\\alice", .directory = "home/alice"}).ok());
+      faulty.FailNth(FilesystemOperation::kReadAt, 1, IoError("cannot read: Input/output error"));
+      const AddedFile failed = destination->AddOpenFile(FileEntry("a.txt"), *opened->file, 3);
+      CHECK(failed.status.message() == "cannot read: Input/output error");
+      CHECK(failed.source_failed);
+      const AddedFile added = destination->AddOpenFile(FileEntry("a.txt"), *opened->file, 3);
+      REQUIRE(added.status.ok());
+      CHECK(destination->Finish().ok());
+    }
   }
 
   TEST_CASE("an existing store is found, and /o removes only its USMT folder") {

@@ -122,14 +122,24 @@ bool ProfileWalker::VisitObject(WalkState& state, const std::string& relative,
     log_.Warning("skipping '" + machine_path + "': sockets, FIFOs and devices are not captured");
     return true;
   }
-  const Result<FileMetadata> metadata = metadata_.Read(host);
+  // A later name of a file already walked is recorded now, whole: it is never opened.
+  const bool pending = options_.defer_file_metadata && info->type == FileType::kRegular &&
+                       !(info->link_count > 1 &&
+                         state.first_names.contains(std::make_pair(info->device, info->inode)));
+  Result<FileMetadata> metadata =
+      pending ? Result<FileMetadata>(MetadataOfFileInfo(*info)) : metadata_.Read(host);
   if (!metadata.ok()) return state.Problem(relative, metadata.status());
   if (metadata->type == FileType::kOther || metadata->type == FileType::kDirectory) {
     // Replaced since it was listed: take it as the next walk finds it.
     log_.Warning("skipping '" + machine_path + "': it changed type while being examined");
     return true;
   }
-  CaptureItem item{host, machine_path, EntryFor(relative, *metadata), std::nullopt};
+  CaptureItem item{.host_path = host,
+                   .machine_path = machine_path,
+                   .entry = EntryFor(relative, *metadata),
+                   .metadata_pending = pending,
+                   .device = metadata->device,
+                   .inode = metadata->inode};
   if (metadata->type == FileType::kRegular) {
     if (metadata->link_count > 1) {
       const auto [first, inserted] = state.first_names.emplace(
@@ -148,6 +158,25 @@ bool ProfileWalker::VisitObject(WalkState& state, const std::string& relative,
   if (log_.verbose()) log_.Verbose(machine_path + ": captured: " + Describe(decision));
   state.walk.items.push_back(std::move(item));
   return true;
+}
+
+Result<OpenedCaptureFile> ProfileWalker::OpenForCapture(const CaptureItem& item) const {
+  TSEQ_ASSIGN_OR_RETURN(OpenedFile opened, filesystem_.OpenRegularFile(item.host_path));
+  OpenedCaptureFile capture;
+  capture.size = opened.info.size;
+  capture.same_as_walked = opened.info.device == item.device && opened.info.inode == item.inode;
+  if (item.metadata_pending) {
+    TSEQ_ASSIGN_OR_RETURN(const FileMetadata metadata,
+                          metadata_.ReadOpenFile(*opened.file, opened.info));
+    if (metadata.type != FileType::kRegular) {
+      return InvalidArgumentError("cannot open '" + item.host_path + "': not a regular file");
+    }
+    capture.entry = EntryFor(item.entry.path, metadata);
+  } else {
+    capture.entry = item.entry;
+  }
+  capture.file = std::move(opened.file);
+  return capture;
 }
 
 bool ProfileWalker::IsExcluded(const std::string& host_path) const {

@@ -12,10 +12,17 @@
 // Owners are recorded by name from the machine root's accounts (never the host's name service);
 // an ID without an account keeps its number and an empty name. ACL qualifiers are rewritten to
 // names the same way (a number without an account stays a number).
+//
+// The walk examines each object once (lstat), and reads the full metadata of the folders and
+// symlinks it captures. A regular file's full metadata is read when it is examined too, or, with
+// ProfileWalkOptions::defer_file_metadata, only when the capture opens it (OpenForCapture): its
+// extended attributes and ACLs then come through the descriptor its content is read from, which
+// saves a second open per file and guarantees that metadata and content are of the same file.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +43,21 @@ struct CaptureItem {
   std::string machine_path;            // what messages and /listfiles show: "/home/alice/a.odt"
   archive::CatalogEntry entry;         // root 0; link_entry unset (see hard_link_of)
   std::optional<size_t> hard_link_of;  // kHardLink: the index (in the walk) of the first name
+  // A regular file examined only (defer_file_metadata): `entry` has what lstat tells (type, size,
+  // mode, owner, time) but no extended attributes or ACLs; OpenForCapture completes it.
+  bool metadata_pending = false;
+  uint64_t device = 0;  // regular files: the file the walk examined
+  uint64_t inode = 0;
+};
+
+// A regular file of the walk, open for its capture.
+struct OpenedCaptureFile {
+  std::unique_ptr<ReadableFile> file;
+  archive::CatalogEntry entry;  // the item's entry, completed from the open file when pending
+  uint64_t size = 0;            // the file's size once open: how much of it to capture
+  // Whether it is the file the walk examined (device and inode); false when its path was
+  // replaced since (a program saving it anew), which breaks the hard links the walk found.
+  bool same_as_walked = true;
 };
 
 struct ProfileWalk {
@@ -49,6 +71,8 @@ struct ProfileWalkOptions {
   std::vector<std::string> excluded_host_paths;
   // /localonly: objects on another filesystem (device) than the home are skipped.
   bool same_filesystem_only = false;
+  // Regular files are examined only, their metadata read by OpenForCapture (see the top).
+  bool defer_file_metadata = false;
 };
 
 // Called for an object that cannot be read (listed, examined): returns true to skip it and go
@@ -66,6 +90,12 @@ class ProfileWalker {
   // `on_error` says to stop, with the status it was given.
   Result<ProfileWalk> Walk(const std::string& host_home, const std::string& machine_home,
                            const CompiledRules& rules, const WalkErrorHandler& on_error) const;
+
+  // Opens the regular file of `item` (one of this walker's walks) for its capture, never
+  // following a symlink, and, when its metadata is pending, reads it through the open file.
+  // Errors name the host path: NotFound when it has gone, InvalidArgument when it is no longer a
+  // regular file ("cannot open 'PATH': it is a symlink"), the MetadataReader's otherwise.
+  Result<OpenedCaptureFile> OpenForCapture(const CaptureItem& item) const;
 
   // The catalog entry for `metadata` at `relative_path` (type, mode, IDs, names, time, xattrs,
   // ACLs with named qualifiers, symlink target; sizes of regular files).

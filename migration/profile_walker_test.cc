@@ -1,8 +1,13 @@
 #include "migration/profile_walker.h"
 
+#include <map>
+#include <optional>
 #include <sstream>
 
 #include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
 
 #include "platform/clock.h"
 #include "platform/fake_metadata_reader.h"
@@ -63,7 +68,126 @@ class PartlyFailingReader : public MetadataReader {
   std::unique_ptr<MetadataReader> real_ = NewPosixMetadataReader();
 };
 
+// The real reader, counting the calls of each kind per path.
+class CountingReader : public MetadataReader {
+ public:
+  Result<FileMetadata> Read(const std::string& path) const override {
+    ++reads[path];
+    return real_->Read(path);
+  }
+  Result<FileMetadata> ReadOpenFile(const ReadableFile& file, const FileInfo& info) const override {
+    ++open_file_reads[file.path()];
+    return real_->ReadOpenFile(file, info);
+  }
+  mutable std::map<std::string, int> reads;
+  mutable std::map<std::string, int> open_file_reads;
+
+ private:
+  std::unique_ptr<MetadataReader> real_ = NewPosixMetadataReader();
+};
+
+struct DeferredWalk {
+  WalkFixture fixture;
+  CountingReader reader;
+  Result<MigrationRules> rules = MigrationRules::Shipped();
+  std::optional<ProfileWalker> walker;
+
+  ProfileWalk Walk() {
+    REQUIRE(rules.ok());
+    const CompiledRules compiled(*rules, UserDirectories());
+    walker.emplace(*fixture.filesystem, reader, fixture.accounts,
+                   ProfileWalkOptions{.defer_file_metadata = true}, fixture.log);
+    Result<ProfileWalk> walk =
+        walker->Walk(fixture.temp.Join("home"), "/home/alice", compiled,
+                     [](const std::string&, const Status&) { return false; });
+    REQUIRE_MESSAGE(walk.ok(), walk.status().message());
+    return std::move(walk).value();
+  }
+};
+
 TEST_SUITE("ProfileWalker") {
+  TEST_CASE("deferring file metadata, the walk examines files and opening them completes them") {
+    DeferredWalk deferred;
+    const std::string path = deferred.fixture.temp.WriteFile("home/Documents/a.txt", "content");
+    REQUIRE(::chmod(path.c_str(), 0640) == 0);
+    const bool has_attribute = ::setxattr(path.c_str(), "user.tag", "x", 1, 0) == 0;
+    const ProfileWalk walk = deferred.Walk();
+    REQUIRE(walk.items.size() == 2);
+    const CaptureItem& item = walk.items[1];
+    CHECK(item.entry.path == "Documents/a.txt");
+    CHECK(item.metadata_pending);
+    CHECK(item.entry.size == 7);
+    CHECK(item.entry.mode == 0640);
+    CHECK(item.entry.extended_attributes.empty());
+    CHECK(walk.total_bytes == 7);
+    CHECK(deferred.reader.reads[path] == 0);
+    CHECK(deferred.reader.reads[deferred.fixture.temp.Join("home/Documents")] == 1);
+
+    Result<OpenedCaptureFile> opened = deferred.walker->OpenForCapture(item);
+    REQUIRE(opened.ok());
+    CHECK(deferred.reader.open_file_reads[path] == 1);
+    CHECK(opened->same_as_walked);
+    CHECK(opened->size == 7);
+    CHECK(opened->entry.path == "Documents/a.txt");
+    CHECK(opened->entry.type == archive::EntryType::kFile);
+    CHECK(opened->entry.mode == 0640);
+    if (has_attribute) {
+      CHECK(opened->entry.extended_attributes ==
+            std::vector<archive::ExtendedAttribute>{{"user.tag", "x"}});
+    }
+    CHECK(opened->entry ==
+          deferred.walker->EntryFor("Documents/a.txt", *deferred.reader.Read(path)));
+  }
+
+  TEST_CASE("a file replaced since the walk is opened as it is now, and said to be another") {
+    DeferredWalk deferred;
+    const std::string path = deferred.fixture.temp.WriteFile("home/Documents/a.txt", "old");
+    const ProfileWalk walk = deferred.Walk();
+    REQUIRE(walk.items.size() == 2);
+    const std::string replacement = deferred.fixture.temp.WriteFile("new.txt", "brand new");
+    REQUIRE(::chmod(replacement.c_str(), 0600) == 0);
+    REQUIRE(::rename(replacement.c_str(), path.c_str()) == 0);
+    Result<OpenedCaptureFile> opened = deferred.walker->OpenForCapture(walk.items[1]);
+    REQUIRE(opened.ok());
+    CHECK_FALSE(opened->same_as_walked);
+    CHECK(opened->size == 9);
+    CHECK(opened->entry.mode == 0600);
+  }
+
+  TEST_CASE("a file that became a symlink or went away since the walk is not opened") {
+    DeferredWalk deferred;
+    const std::string path = deferred.fixture.temp.WriteFile("home/Documents/a.txt", "a");
+    const std::string gone = deferred.fixture.temp.WriteFile("home/Documents/b.txt", "b");
+    const ProfileWalk walk = deferred.Walk();
+    REQUIRE(walk.items.size() == 3);
+    REQUIRE(::unlink(path.c_str()) == 0);
+    REQUIRE(::symlink("/etc/passwd", path.c_str()) == 0);
+    REQUIRE(::unlink(gone.c_str()) == 0);
+    const Status symlink = deferred.walker->OpenForCapture(walk.items[1]).status();
+    CHECK(symlink.code() == StatusCode::kInvalidArgument);
+    CHECK(symlink.message() == "cannot open '" + path + "': it is a symlink");
+    const Status vanished = deferred.walker->OpenForCapture(walk.items[2]).status();
+    CHECK(vanished.code() == StatusCode::kNotFound);
+    CHECK(vanished.message() == "cannot open '" + gone + "': No such file or directory");
+    CHECK(deferred.reader.open_file_reads.empty());
+  }
+
+  TEST_CASE("deferring file metadata, a file's later names are still read whole by the walk") {
+    DeferredWalk deferred;
+    const std::string first = deferred.fixture.temp.WriteFile("home/Documents/a.txt", "content");
+    const std::string second = deferred.fixture.temp.Join("home/Documents/b.txt");
+    REQUIRE(::link(first.c_str(), second.c_str()) == 0);
+    const ProfileWalk walk = deferred.Walk();
+    REQUIRE(walk.items.size() == 3);
+    CHECK(walk.items[1].metadata_pending);
+    CHECK_FALSE(walk.items[2].metadata_pending);
+    CHECK(walk.items[2].entry.type == archive::EntryType::kHardLink);
+    CHECK(walk.items[2].hard_link_of == size_t{1});
+    CHECK(deferred.reader.reads[first] == 0);
+    CHECK(deferred.reader.reads[second] == 1);
+    CHECK(walk.file_count == 1);
+  }
+
   TEST_CASE("the folders of a captured file are kept, in sorted order, and others are not") {
     WalkFixture fixture;
     fixture.temp.WriteFile("home/work/deep/plan.odt", "plan");

@@ -1,7 +1,10 @@
 #include "migration/scanstate.h"
 
 #include <filesystem>
+#include <functional>
+#include <future>
 #include <memory>
+#include <system_error>
 #include <utility>
 
 #include <unistd.h>
@@ -21,7 +24,6 @@ namespace tseq {
 namespace {
 
 constexpr char kProgram[] = "scanstate";
-constexpr uint64_t kClusterSize = 4096;
 
 bool Exists(const Filesystem& filesystem, const std::string& path) {
   return filesystem.Stat(path, SymlinkPolicy::kDoNotFollow).ok();
@@ -79,6 +81,7 @@ class ScanStateRun {
     UsmtResult<std::string> key = ReadStoreKey(options_.encryption, filesystem_);
     if (!key.ok()) return Fail(key.error().code, key.error().message);
     const std::string store = HostPath(options_.store);
+    bool store_exists = false;
     if (!options_.estimate_space) {
       if (options_.store.starts_with("https://") || options_.store.starts_with("http://")) {
         return Fail(UsmtReturnCode::kInvalidStoreLocation,
@@ -98,12 +101,28 @@ class ScanStateRun {
         return Fail(UsmtReturnCode::kInvalidStoreLocation,
                     "a store already exists at '" + options_.store + "' (give /o to replace it)");
       }
+      store_exists = existing.exists;
     }
     progress_.Phase("Scanning");
-    UsmtResult<std::vector<WalkedProfile>> walked = Scan(store);
+    // An encrypted store's key derivation is slow by design (scrypt): a new store is created
+    // while the profiles are walked. A failed walk drops it, which leaves no store; an old store
+    // is only ever replaced after a good walk.
+    std::future<Result<std::unique_ptr<CaptureDestination>>> early_destination;
+    const auto create_early = [&] {
+      if (options_.estimate_space || !options_.encryption.enabled || store_exists) return;
+      try {
+        early_destination =
+            std::async(std::launch::async, [this, &store, options = DestinationOptions(*key)] {
+              return CreateCaptureDestination(filesystem_, store, options);
+            });
+      } catch (const std::system_error&) {
+        // No thread to spare: the store is created after the walk, as without encryption.
+      }
+    };
+    UsmtResult<std::vector<WalkedProfile>> walked = Scan(store, create_early);
     if (!walked.ok()) return Fail(walked.error().code, walked.error().message);
     if (options_.estimate_space) return Estimate(*walked);
-    return Capture(store, *walked, *key);
+    return Capture(store, *walked, *key, std::move(early_destination));
   }
 
   int ignored_errors() const { return errors_.ignored(); }
@@ -168,7 +187,10 @@ class ScanStateRun {
     return excluded;
   }
 
-  UsmtResult<std::vector<WalkedProfile>> Scan(const std::string& store) {
+  // Discovers and walks the profiles; `on_discovered` is called once the machine's name is known,
+  // before the walk.
+  UsmtResult<std::vector<WalkedProfile>> Scan(const std::string& store,
+                                              const std::function<void()>& on_discovered) {
     // A home that is or lies inside the store is no profile; one that holds it is, and the
     // walker leaves the store out.
     const std::vector<std::string> excluded = ExcludedPaths(store);
@@ -183,16 +205,22 @@ class ScanStateRun {
                        "cannot discover the profiles of '" + root_.directory() +
                            "': " + accounts.status().message()};
     }
+    accounts_ = std::move(accounts).value();
     machine_name_ = discovered->machine_name;
+    on_discovered();
     for (const std::string& warning : discovered->warnings) log_.Warning(warning);
     Result<UserSelector> selector =
         UserSelector::Create(options_.users, machine_name_, clock_.Now());
     if (!selector.ok()) {
       return UsmtError{UsmtReturnCode::kInvalidParameters, selector.status().message()};
     }
-    ProfileWalker walker(
-        filesystem_, Metadata(), *accounts,
-        {.excluded_host_paths = excluded, .same_filesystem_only = options_.local_only}, log_);
+    // The capture opens each file once: the walk only examines them.
+    const ProfileWalker& walker =
+        walker_.emplace(filesystem_, Metadata(), *accounts_,
+                        ProfileWalkOptions{.excluded_host_paths = excluded,
+                                           .same_filesystem_only = options_.local_only,
+                                           .defer_file_metadata = true},
+                        log_);
     std::vector<WalkedProfile> walked;
     for (const Profile& profile : discovered->profiles) {
       const UserDecision decision = selector->Decide(CandidateFor(profile));
@@ -228,15 +256,7 @@ class ScanStateRun {
   }
 
   UsmtReturnCode Estimate(const std::vector<WalkedProfile>& walked) {
-    uint64_t bytes = 0;
-    uint64_t files = 0;
-    for (const WalkedProfile& profile : walked) {
-      files += profile.walk.file_count;
-      for (const CaptureItem& item : profile.walk.items) {
-        if (item.entry.type != archive::EntryType::kFile) continue;
-        bytes += (item.entry.size + kClusterSize - 1) / kClusterSize * kClusterSize;
-      }
-    }
+    const auto [bytes, files] = EstimateStore(walked);
     if (options_.estimate_file) {
       if (const Status written =
               filesystem_.WriteFileAtomically(*options_.estimate_file, EstimateXml(bytes), 0644);
@@ -251,14 +271,8 @@ class ScanStateRun {
     return errors_.ignored() > 0 ? UsmtReturnCode::kWouldHaveFailed : UsmtReturnCode::kSuccess;
   }
 
-  UsmtReturnCode Capture(const std::string& store, const std::vector<WalkedProfile>& walked,
-                         const std::string& key) {
-    if (options_.overwrite) {
-      if (const Status removed = RemoveStoreContents(filesystem_, store); !removed.ok()) {
-        return Fail(UsmtReturnCode::kUnableDeleteStore,
-                    "cannot remove the old store: " + removed.message());
-      }
-    }
+  // What the store is created with.
+  CaptureDestinationOptions DestinationOptions(const std::string& key) const {
     CaptureDestinationOptions destination_options;
     destination_options.kind = options_.hard_link     ? StoreKind::kHardLink
                                : options_.no_compress ? StoreKind::kDirectory
@@ -273,15 +287,29 @@ class ScanStateRun {
     destination_options.properties = {{"program", kProgram},
                                       {"machine", machine_name_},
                                       {"command_line", Join(options_.redacted_arguments, " ")}};
+    return destination_options;
+  }
+
+  // Writes the store: into `early` when it was created during the walk (there was no old store).
+  UsmtReturnCode Capture(const std::string& store, const std::vector<WalkedProfile>& walked,
+                         const std::string& key,
+                         std::future<Result<std::unique_ptr<CaptureDestination>>> early) {
+    if (options_.overwrite && !early.valid()) {
+      if (const Status removed = RemoveStoreContents(filesystem_, store); !removed.ok()) {
+        return Fail(UsmtReturnCode::kUnableDeleteStore,
+                    "cannot remove the old store: " + removed.message());
+      }
+    }
     Result<std::unique_ptr<CaptureDestination>> destination =
-        CreateCaptureDestination(filesystem_, store, destination_options);
+        early.valid() ? early.get()
+                      : CreateCaptureDestination(filesystem_, store, DestinationOptions(key));
     if (!destination.ok()) {
       return Fail(UsmtReturnCode::kInvalidStoreLocation,
                   "cannot create the store: " + destination.status().message());
     }
     const CollectionSettings settings{machine_name_, &clock_, list_file_.get()};
     const CollectionSummary summary =
-        CollectProfiles(walked, **destination, settings, errors_, progress_, log_);
+        CollectProfiles(walked, *walker_, **destination, settings, errors_, progress_, log_);
     if (summary.code != UsmtReturnCode::kSuccess) return Fail(summary.code, summary.message);
     out_ << "Captured " << Plural(summary.files, "file") << " (" << Plural(summary.bytes, "byte")
          << ") of " << Plural(walked.size(), "profile") << " into the "
@@ -313,20 +341,14 @@ class ScanStateRun {
   std::string working_directory_;
   std::string machine_name_;
   std::optional<MigrationRules> rules_;
+  std::optional<LocalAccounts> accounts_;
   std::string failure_message_;
   std::unique_ptr<WritableFile> list_file_;
   std::unique_ptr<MetadataReader> posix_metadata_;
+  std::optional<ProfileWalker> walker_;  // Scan's, which Capture opens the files with
 };
 
 }  // namespace
-
-std::string EstimateXml(uint64_t store_bytes) {
-  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PreMigration>\n  <storeSize>\n"
-         "    <size clusterSize=\"" +
-         std::to_string(kClusterSize) + "\">" + std::to_string(store_bytes) +
-         "</size>\n  </storeSize>\n  <temporarySpace>\n    <size>0</size>\n"
-         "  </temporarySpace>\n</PreMigration>\n";
-}
 
 int RunScanState(const std::vector<std::string>& arguments, Filesystem& filesystem,
                  std::ostream& out, std::ostream& error, const ScanStateContext& context) {

@@ -16,10 +16,12 @@
 //   read /keyfile [33]; discover the profiles and select users [31];
 //   check the store: an SMP URL is refused [27]; an existing store needs /o [27], a protected
 //   hard-link store is never replaced [35], removing the old one [35];
-//   walk every selected profile [61 at the first unreadable object without /c];
+//   walk every selected profile [61 at the first unreadable object without /c] (a new encrypted
+//   store is created meanwhile, as its key derivation is slow by design; a failed walk removes
+//   it again, and an old store is only replaced after the walk);
 //   /p: write the estimate and stop [41 when the file cannot be written; 0];
-//   write the store [72 when the store fails; 61 for an unreadable file without /c];
-//   0, or 3 when /c skipped errors.
+//   write the store, opening each file once [72 when the store fails; 61 for a file that cannot
+//   be opened, examined or read without /c]; 0, or 3 when /c skipped errors.
 #pragma once
 
 #include <optional>

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "migration/profile_record.h"
+#include "migration/scanstate.h"
 
 namespace tseq {
 
@@ -20,11 +21,15 @@ bool CaptureErrors::Handle(std::string_view type, const std::string& object, con
 
 namespace {
 
+constexpr uint64_t kClusterSize = 4096;
+
 class Collector {
  public:
-  Collector(CaptureDestination& destination, const CollectionSettings& settings,
-            CaptureErrors& errors, ProgressLog& progress, UsmtLog& log, uint64_t total_bytes)
-      : destination_(destination),
+  Collector(const ProfileWalker& walker, CaptureDestination& destination,
+            const CollectionSettings& settings, CaptureErrors& errors, ProgressLog& progress,
+            UsmtLog& log, uint64_t total_bytes)
+      : walker_(walker),
+        destination_(destination),
         settings_(settings),
         errors_(errors),
         progress_(progress),
@@ -66,7 +71,8 @@ class Collector {
         if (const std::optional<uint64_t> first = indexes[*item.hard_link_of]) {
           entry.link_entry = *first;
         } else {
-          // The first name could not be read (skipped under /c): this name stores the content.
+          // The first name could not be read (skipped under /c), or is another file now: this
+          // name stores the content.
           entry.type = archive::EntryType::kFile;
           entry.size = 0;
         }
@@ -81,7 +87,8 @@ class Collector {
         if (item.entry.type != archive::EntryType::kDirectory) List(item.machine_path);
         continue;
       }
-      const AddedFile added = destination_.AddFile(std::move(entry), item.host_path);
+      bool same_as_walked = false;
+      const AddedFile added = AddFile(item, *root, same_as_walked);
       if (!added.status.ok()) {
         if (!added.source_failed) {
           StoreFailure("cannot store '" + item.machine_path + "': " + added.status.message());
@@ -94,7 +101,8 @@ class Collector {
           return false;
         }
       } else {
-        indexes[i] = added.index;
+        // Later names of the file link to it only if it is still the file they name.
+        if (same_as_walked) indexes[i] = added.index;
         ++summary_.files;
         summary_.bytes += added.size;
         List(item.machine_path);
@@ -103,6 +111,20 @@ class Collector {
       UpdateProgress();
     }
     return true;
+  }
+
+  // Opens the regular file of `item` and adds it under root `root`; `same_as_walked` tells
+  // whether it is the file the walk examined.
+  AddedFile AddFile(const CaptureItem& item, uint32_t root, bool& same_as_walked) {
+    Result<OpenedCaptureFile> opened = walker_.OpenForCapture(item);
+    if (!opened.ok()) return {.status = opened.status(), .source_failed = true};
+    same_as_walked = opened->same_as_walked;
+    archive::CatalogEntry entry = std::move(opened->entry);
+    entry.root = root;
+    // A later name whose first one was not captured as walked: it is the file now.
+    entry.type = archive::EntryType::kFile;
+    entry.link_entry = 0;
+    return destination_.AddOpenFile(std::move(entry), *opened->file, opened->size);
   }
 
   void List(const std::string& machine_path) {
@@ -137,6 +159,7 @@ class Collector {
     return summary_;
   }
 
+  const ProfileWalker& walker_;
   CaptureDestination& destination_;
   const CollectionSettings& settings_;
   CaptureErrors& errors_;
@@ -153,13 +176,33 @@ class Collector {
 }  // namespace
 
 CollectionSummary CollectProfiles(const std::vector<WalkedProfile>& profiles,
-                                  CaptureDestination& destination,
+                                  const ProfileWalker& walker, CaptureDestination& destination,
                                   const CollectionSettings& settings, CaptureErrors& errors,
                                   ProgressLog& progress, UsmtLog& log) {
   uint64_t total = 0;
   for (const WalkedProfile& walked : profiles) total += walked.walk.total_bytes;
   progress.Phase("Collecting");
-  return Collector(destination, settings, errors, progress, log, total).Collect(profiles);
+  return Collector(walker, destination, settings, errors, progress, log, total).Collect(profiles);
+}
+
+StoreEstimate EstimateStore(const std::vector<WalkedProfile>& profiles) {
+  StoreEstimate estimate;
+  for (const WalkedProfile& profile : profiles) {
+    estimate.files += profile.walk.file_count;
+    for (const CaptureItem& item : profile.walk.items) {
+      if (item.entry.type != archive::EntryType::kFile) continue;
+      estimate.bytes += (item.entry.size + kClusterSize - 1) / kClusterSize * kClusterSize;
+    }
+  }
+  return estimate;
+}
+
+std::string EstimateXml(uint64_t store_bytes) {
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PreMigration>\n  <storeSize>\n"
+         "    <size clusterSize=\"" +
+         std::to_string(kClusterSize) + "\">" + std::to_string(store_bytes) +
+         "</size>\n  </storeSize>\n  <temporarySpace>\n    <size>0</size>\n"
+         "  </temporarySpace>\n</PreMigration>\n";
 }
 
 }  // namespace tseq

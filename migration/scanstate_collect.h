@@ -1,6 +1,6 @@
 // The Collecting and Saving phases of scanstate (scanstate.h): writes the walked profiles into a
 // CaptureDestination, with the progress log's percentage and time estimate, /listfiles, and /c's
-// handling of unreadable files.
+// handling of unreadable files; or, for /p, estimates the store they would make.
 #pragma once
 
 #include <cstdint>
@@ -55,11 +55,22 @@ struct CollectionSettings {
   WritableFile* list_file = nullptr;  // /listfiles: every stored non-folder's machine path
 };
 
-// Adds each profile's root and items to `destination` and finishes it. On a failure the caller
-// drops the destination, which leaves the store incomplete.
+// Adds each profile's root and items to `destination` and finishes it. Regular files are opened
+// with `walker` (the one that walked them: ProfileWalker::OpenForCapture), and a file that cannot
+// be opened, examined or read is an error for `errors`. A hard link whose first name was not
+// captured as the walk found it (skipped, or replaced since) stores its own content. On a failure
+// the caller drops the destination, which leaves the store incomplete.
 CollectionSummary CollectProfiles(const std::vector<WalkedProfile>& profiles,
-                                  CaptureDestination& destination,
+                                  const ProfileWalker& walker, CaptureDestination& destination,
                                   const CollectionSettings& settings, CaptureErrors& errors,
                                   ProgressLog& progress, UsmtLog& log);
+
+// The /p estimate: the walked regular files (hard links counted once) and their sizes, each
+// rounded up to whole clusters of EstimateXml's 4096 bytes.
+struct StoreEstimate {
+  uint64_t bytes = 0;
+  uint64_t files = 0;
+};
+StoreEstimate EstimateStore(const std::vector<WalkedProfile>& profiles);
 
 }  // namespace tseq

@@ -82,6 +82,26 @@ TEST_SUITE("RunScanState errors") {
           std::string::npos);
   }
 
+  TEST_CASE("an encrypted capture stopped by its walk leaves no store, and an old one as it was") {
+    Machine machine;
+    FailingMetadataReader reader;
+    reader.failing.insert(machine.Host("home/alice/Documents"));
+    machine.context.metadata = &reader;
+    // The new store is made while the profiles are walked: the failed walk takes it away again.
+    const std::string key = "/key:" + std::string(scanstate_testing::kKey);
+    RunResult result = machine.Run({machine.Store(), "/encrypt", key});
+    CHECK(result.code == 61);
+    CHECK_FALSE(Exists(machine, machine.Store()));
+    // An old store is replaced only after a good walk.
+    machine.context.metadata = nullptr;
+    REQUIRE(machine.Run({machine.Store(), "/encrypt", key}).code == 0);
+    machine.context.metadata = &reader;
+    result = machine.Run({machine.Store(), "/encrypt", key, "/o"});
+    CHECK(result.code == 61);
+    CHECK(FindEntry(machine.Catalog(scanstate_testing::kKey), "PC01\\alice",
+                    "Documents/notes.txt") != nullptr);
+  }
+
   TEST_CASE("a file that cannot be read while collecting removes the partial store") {
     Machine machine;
     FaultInjectingFilesystem faulty(*machine.filesystem);

@@ -1,6 +1,8 @@
 #include "migration/scanstate.h"
 
 #include <algorithm>
+#include <map>
+#include <sstream>
 
 #include <doctest/doctest.h>
 #include <fcntl.h>
@@ -9,6 +11,7 @@
 
 #include "archive/directory_store.h"
 #include "migration/scanstate_test_support.h"
+#include "platform/fault_injecting_filesystem.h"
 
 namespace tseq {
 namespace {
@@ -125,6 +128,51 @@ TEST_SUITE("RunScanState") {
                              "remove it first with usmtutils /rd " +
                              machine.Store() + "\n");
     REQUIRE(archive::RemoveStore(*machine.filesystem, machine.Store()).ok());
+  }
+
+  TEST_CASE("in every store kind a file costs one examination and one open, a folder one mkdir") {
+    using Operation = FilesystemOperation;
+    const std::vector<Operation> operations = {
+        Operation::kStat,         Operation::kListDirectory,     Operation::kOpenRegularFile,
+        Operation::kOpenForRead,  Operation::kCreateDirectories, Operation::kLinkOpenFile,
+        Operation::kSetImmutable, Operation::kCreateHardLink};
+    // The calls of a capture of the test machine, with `extra` more files in a folder of their own.
+    bool protected_by_attribute = false;  // where the privilege and the filesystem allow
+    const auto count = [&](const std::vector<std::string>& options, int extra) {
+      Machine machine;
+      for (int i = 0; i < extra; ++i) {
+        machine.Write("home/alice/Documents/More/file" + std::to_string(i) + ".txt", "more");
+      }
+      FaultInjectingFilesystem counted(*machine.filesystem);
+      std::vector<std::string> arguments = {machine.Store(), "/root:" + machine.Root()};
+      arguments.insert(arguments.end(), options.begin(), options.end());
+      std::ostringstream out;
+      std::ostringstream error;
+      REQUIRE_MESSAGE(RunScanState(arguments, counted, out, error, machine.context) == 0,
+                      error.str());
+      std::map<Operation, int> calls;
+      for (const Operation operation : operations) calls[operation] = counted.CallCount(operation);
+      if (archive::IsProtectedStore(*machine.filesystem, machine.Store())) {
+        protected_by_attribute = machine.filesystem->IsImmutable(machine.Store()).value();
+        REQUIRE(archive::RemoveStore(*machine.filesystem, machine.Store()).ok());
+      }
+      return calls;
+    };
+    for (const std::vector<std::string>& options :
+         std::vector<std::vector<std::string>>{{}, {"/nocompress"}, {"/hardlink", "/nocompress"}}) {
+      CAPTURE(options.size());
+      const std::map<Operation, int> base = count(options, 0);
+      std::map<Operation, int> more = count(options, 20);
+      for (const Operation operation : operations) more[operation] -= base.at(operation);
+      CHECK(more[Operation::kStat] == 21);  // the 20 files and their folder
+      CHECK(more[Operation::kListDirectory] == 1);
+      CHECK(more[Operation::kOpenRegularFile] == 20);
+      CHECK(more[Operation::kOpenForRead] == 0);
+      CHECK(more[Operation::kCreateHardLink] == 0);
+      CHECK(more[Operation::kCreateDirectories] == (options.empty() ? 0 : 1));
+      CHECK(more[Operation::kLinkOpenFile] == (options.size() == 2 ? 20 : 0));
+      CHECK(more[Operation::kSetImmutable] == (protected_by_attribute ? 1 : 0));
+    }
   }
 
   TEST_CASE("metadata is captured: mode, owner names, nanosecond times, symlinks, hard links") {

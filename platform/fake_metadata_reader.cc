@@ -22,6 +22,17 @@ void FakeMetadataReader::Fail(const std::string& path, Status status) {
 Result<FileMetadata> FakeMetadataReader::Read(const std::string& path) const {
   std::lock_guard lock(mutex_);
   ++reads_[path];
+  return AnswerLocked(path);
+}
+
+Result<FileMetadata> FakeMetadataReader::ReadOpenFile(const ReadableFile& file,
+                                                      const FileInfo& /*info*/) const {
+  std::lock_guard lock(mutex_);
+  ++open_file_reads_[file.path()];
+  return AnswerLocked(file.path());
+}
+
+Result<FileMetadata> FakeMetadataReader::AnswerLocked(const std::string& path) const {
   const auto it = answers_.find(path);
   if (it == answers_.end()) return ErrnoStatus(ENOENT, "read the metadata of", path);
   return it->second;
@@ -31,6 +42,12 @@ int FakeMetadataReader::ReadCount(const std::string& path) const {
   std::lock_guard lock(mutex_);
   const auto it = reads_.find(path);
   return it == reads_.end() ? 0 : it->second;
+}
+
+int FakeMetadataReader::OpenFileReadCount(const std::string& path) const {
+  std::lock_guard lock(mutex_);
+  const auto it = open_file_reads_.find(path);
+  return it == open_file_reads_.end() ? 0 : it->second;
 }
 
 }  // namespace tseq

@@ -20,13 +20,21 @@ class FakeMetadataReader : public MetadataReader {
   // A path never set is NotFound "cannot read the metadata of 'PATH': No such file or directory",
   // as the real reader says it.
   Result<FileMetadata> Read(const std::string& path) const override;
-  // How many times Read was called for `path`.
+  // Answers as Read(file.path()) does, from the same table (`info` is not consulted: the table
+  // is the truth), and counts apart.
+  Result<FileMetadata> ReadOpenFile(const ReadableFile& file, const FileInfo& info) const override;
+  // How many times Read, and ReadOpenFile, were called for `path`.
   int ReadCount(const std::string& path) const;
+  int OpenFileReadCount(const std::string& path) const;
 
  private:
+  // REQUIRES: mutex_ held.
+  Result<FileMetadata> AnswerLocked(const std::string& path) const;
+
   mutable std::mutex mutex_;
   std::map<std::string, Result<FileMetadata>> answers_;
   mutable std::map<std::string, int> reads_;
+  mutable std::map<std::string, int> open_file_reads_;
 };
 
 }  // namespace tseq

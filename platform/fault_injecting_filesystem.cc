@@ -65,6 +65,8 @@ class FaultInjectingFilesystem::FaultyReadableFile : public ReadableFile {
   }
   Result<uint64_t> Size() const override { return wrapped_->Size(); }
   const std::string& path() const override { return wrapped_->path(); }
+  int descriptor() const override { return wrapped_->descriptor(); }
+  const ReadableFile& wrapped() const { return *wrapped_; }
 
  private:
   const std::unique_ptr<ReadableFile> wrapped_;
@@ -171,6 +173,15 @@ Result<std::unique_ptr<ReadableFile>> FaultInjectingFilesystem::OpenForRead(
       std::make_unique<FaultyReadableFile>(std::move(file), faults_));
 }
 
+Result<OpenedFile> FaultInjectingFilesystem::OpenRegularFile(const std::string& path) const {
+  if (Status fault = faults_->Next(FilesystemOperation::kOpenRegularFile); !fault.ok()) {
+    return fault;
+  }
+  TSEQ_ASSIGN_OR_RETURN(OpenedFile opened, wrapped_.OpenRegularFile(path));
+  opened.file = std::make_unique<FaultyReadableFile>(std::move(opened.file), faults_);
+  return opened;
+}
+
 Result<std::unique_ptr<WritableFile>> FaultInjectingFilesystem::CreateFile(const std::string& path,
                                                                            mode_t mode,
                                                                            CreateMode create_mode) {
@@ -185,6 +196,14 @@ Status FaultInjectingFilesystem::CreateHardLink(const std::string& existing,
                                                 const std::string& new_path) {
   TSEQ_RETURN_IF_ERROR(faults_->Next(FilesystemOperation::kCreateHardLink));
   return wrapped_.CreateHardLink(existing, new_path);
+}
+
+Status FaultInjectingFilesystem::LinkOpenFile(const ReadableFile& file,
+                                              const std::string& new_path) {
+  TSEQ_RETURN_IF_ERROR(faults_->Next(FilesystemOperation::kLinkOpenFile));
+  // The wrapped filesystem knows its own files, not this wrapper around them.
+  const auto* faulty = dynamic_cast<const FaultyReadableFile*>(&file);
+  return wrapped_.LinkOpenFile(faulty != nullptr ? faulty->wrapped() : file, new_path);
 }
 
 Status FaultInjectingFilesystem::CreateSymlink(const std::string& target, const std::string& path) {

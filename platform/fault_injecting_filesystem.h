@@ -7,7 +7,9 @@
 // The third WriteFileAtomically call fails with that status and changes nothing; other calls pass
 // through to the wrapped filesystem, which must outlive this object and every file it returns.
 //
-// Files returned by OpenForRead and CreateFile are wrapped too: kReadAt, kAppend, kSync and kClose
+// Files returned by OpenForRead, OpenRegularFile and CreateFile are wrapped too (a wrapped
+// readable file gives the wrapped file's descriptor(), and LinkOpenFile unwraps it before passing
+// it on): kReadAt, kAppend, kSync and kClose
 // count the calls on every handle of this filesystem together (the 2nd kAppend is the second
 // Append on any of its files). An injected failure changes nothing, with two exceptions that
 // mimic the OS:
@@ -34,12 +36,14 @@ enum class FilesystemOperation {
   kRemove,
   kRename,
   kOpenForRead,
+  kOpenRegularFile,
   kReadAt,  // ReadableFile::ReadAt
   kCreateFile,
   kAppend,  // WritableFile::Append
   kSync,    // WritableFile::Sync
   kClose,   // WritableFile::Close
   kCreateHardLink,
+  kLinkOpenFile,
   kCreateSymlink,
   kSyncDirectory,
   kSetImmutable,
@@ -69,9 +73,11 @@ class FaultInjectingFilesystem : public Filesystem {
   Status Rename(const std::string& from, const std::string& to) override;
   Result<std::unique_ptr<ReadableFile>> OpenForRead(const std::string& path,
                                                     SymlinkPolicy policy) const override;
+  Result<OpenedFile> OpenRegularFile(const std::string& path) const override;
   Result<std::unique_ptr<WritableFile>> CreateFile(const std::string& path, mode_t mode,
                                                    CreateMode create_mode) override;
   Status CreateHardLink(const std::string& existing, const std::string& new_path) override;
+  Status LinkOpenFile(const ReadableFile& file, const std::string& new_path) override;
   Status CreateSymlink(const std::string& target, const std::string& path) override;
   Status SyncDirectory(const std::string& path) override;
   Status SetImmutable(const std::string& path, bool immutable) override;

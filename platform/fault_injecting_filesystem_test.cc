@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include "platform/memory_filesystem.h"
+#include "tests/support/temp_directory.h"
 
 namespace tseq {
 namespace {
@@ -211,6 +212,43 @@ TEST_SUITE("FaultInjectingFilesystem") {
     CHECK(*memory.ReadFile("/f") == "x");
     CHECK(*memory.ListDirectory("/") == std::vector<std::string>{"f"});
     CHECK(*memory.IsImmutable("/f") == false);
+  }
+
+  TEST_CASE("regular files opened with their description are wrapped; linking unwraps them") {
+    MemoryFilesystem memory;
+    memory.AddFile("/f", "abc");
+    FaultInjectingFilesystem faulty(memory);
+    Result<OpenedFile> opened = faulty.OpenRegularFile("/f");
+    REQUIRE(opened.ok());
+    CHECK(opened->info.size == 3);
+    CHECK(opened->file->descriptor() == -1);
+    char buffer[3];
+    faulty.FailNth(FilesystemOperation::kReadAt, 1, IoError("read failed"));
+    CHECK(opened->file->ReadAt(0, buffer, 3).status().message() == "read failed");
+    CHECK(*opened->file->ReadAt(0, buffer, 3) == 3);
+    REQUIRE(faulty.LinkOpenFile(*opened->file, "/g").ok());
+    CHECK(*memory.ReadFile("/g") == "abc");
+
+    faulty.FailNth(FilesystemOperation::kOpenRegularFile, 1, IoError("injected"));
+    faulty.FailNth(FilesystemOperation::kLinkOpenFile, 1, IoError("injected"));
+    CHECK(faulty.OpenRegularFile("/f").status().message() == "injected");
+    CHECK(faulty.LinkOpenFile(*opened->file, "/h").message() == "injected");
+    CHECK_FALSE(memory.Stat("/h", SymlinkPolicy::kDoNotFollow).ok());
+    CHECK(faulty.CallCount(FilesystemOperation::kOpenRegularFile) == 2);
+    CHECK(faulty.CallCount(FilesystemOperation::kLinkOpenFile) == 2);
+    CHECK(faulty.CallCount(FilesystemOperation::kOpenForRead) == 0);
+  }
+
+  TEST_CASE("a wrapped real file gives the real descriptor") {
+    testing::TempDirectory temp;
+    const std::string path = temp.WriteFile("f", "abc");
+    const std::unique_ptr<Filesystem> posix = NewPosixFilesystem();
+    FaultInjectingFilesystem faulty(*posix);
+    Result<OpenedFile> opened = faulty.OpenRegularFile(path);
+    REQUIRE(opened.ok());
+    CHECK(opened->file->descriptor() >= 0);
+    REQUIRE(faulty.LinkOpenFile(*opened->file, temp.Join("g")).ok());
+    CHECK(testing::ReadFileForTest(temp.Join("g")) == "abc");
   }
 
   TEST_CASE("files may outlive the filesystem that opened them") {

@@ -1,6 +1,9 @@
 #include "platform/file_metadata.h"
 
 #include <cerrno>
+#include <chrono>
+#include <functional>
+#include <memory>
 #include <optional>
 
 #include <fcntl.h>
@@ -12,14 +15,22 @@
 namespace tseq {
 namespace {
 
+constexpr char kReadAction[] = "read the metadata of";
+
 class PosixMetadataReader : public MetadataReader {
  public:
   Result<FileMetadata> Read(const std::string& path) const override {
     // O_PATH opens nothing (no FIFO blocks, no device driver runs) and, with O_NOFOLLOW, gives
     // the symlink itself; every later read goes through this descriptor.
     const FileDescriptor file(::open(path.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
-    if (!file.valid()) return ErrnoStatus(errno, "read the metadata of", path);
+    if (!file.valid()) return ErrnoStatus(errno, kReadAction, path);
     return ReadMetadataOfDescriptor(file.get(), path);
+  }
+
+  Result<FileMetadata> ReadOpenFile(const ReadableFile& file, const FileInfo& info) const override {
+    if (file.descriptor() < 0) return Read(file.path());
+    return ReadMetadataThroughDescriptor(file.descriptor(), /*opened_for_reading=*/true, info,
+                                         file.path());
   }
 };
 
@@ -60,8 +71,34 @@ std::optional<Qualifier> FindQualifier(const std::string& entry) {
 
 }  // namespace
 
+Result<FileMetadata> MetadataReader::ReadOpenFile(const ReadableFile& file,
+                                                  const FileInfo& /*info*/) const {
+  return Read(file.path());
+}
+
 std::unique_ptr<MetadataReader> NewPosixMetadataReader() {
   return std::make_unique<PosixMetadataReader>();
+}
+
+FileMetadata MetadataOfFileInfo(const FileInfo& info) {
+  FileMetadata metadata;
+  metadata.type = info.type;
+  metadata.mode = info.mode & 07777;
+  metadata.uid = info.owner;
+  metadata.gid = info.group;
+  // floor, not truncation: a time before the epoch has a negative second and positive nanoseconds,
+  // as stat(2) gives it.
+  const auto since_epoch = info.modified.time_since_epoch();
+  const auto seconds = std::chrono::floor<std::chrono::seconds>(since_epoch);
+  metadata.modified = FileTime{
+      static_cast<int64_t>(seconds.count()),
+      static_cast<uint32_t>(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch - seconds).count())};
+  metadata.size = info.size;
+  metadata.device = info.device;
+  metadata.inode = info.inode;
+  metadata.link_count = info.link_count;
+  return metadata;
 }
 
 Result<std::string> RewriteAclQualifiers(

@@ -66,10 +66,22 @@ class MetadataReader {
   // Needs /proc mounted (the attributes are read through /proc/self/fd, so that what is read is
   // the file that was examined, even if the path is changed meanwhile).
   virtual Result<FileMetadata> Read(const std::string& path) const = 0;
+  // The metadata of the regular file open as `file` (Filesystem::OpenRegularFile), which `info`
+  // describes: `info`'s fields, and the extended attributes and ACLs read through the open file
+  // itself, so that they are those of the file whose content is read however its path changes
+  // (and no second open is needed). Errors as Read, naming file.path(). A file without a
+  // descriptor (an in-memory one) is read by its path, as Read does; so is every file by a reader
+  // that does not override this.
+  virtual Result<FileMetadata> ReadOpenFile(const ReadableFile& file, const FileInfo& info) const;
 };
 
-// Through lstat-like open(O_PATH|O_NOFOLLOW), getxattr(2) and libacl. Thread-safe.
+// Through lstat-like open(O_PATH|O_NOFOLLOW) (or the open file's own descriptor), fstat(2),
+// the *xattr(2) calls and libacl. Thread-safe.
 std::unique_ptr<MetadataReader> NewPosixMetadataReader();
+
+// What `info` tells of a file: everything but a symlink's target, the extended attributes and the
+// ACLs (left empty).
+FileMetadata MetadataOfFileInfo(const FileInfo& info);
 
 struct FileOwner {
   uid_t uid = 0;

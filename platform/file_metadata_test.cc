@@ -1,7 +1,10 @@
 #include "platform/file_metadata.h"
 
 #include <cerrno>
+#include <chrono>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -44,6 +47,34 @@ bool SetAcl(const std::string& path, acl_type_t type, const std::string& text) {
   REQUIRE(error == EOPNOTSUPP);
   MESSAGE("skipped: the temporary filesystem has no POSIX ACLs");
   return false;
+}
+
+// A file known by its path only: no descriptor.
+class PathOnlyFile : public ReadableFile {
+ public:
+  explicit PathOnlyFile(std::string path) : path_(std::move(path)) {}
+  Result<size_t> ReadAt(uint64_t, char*, size_t) const override { return size_t{0}; }
+  Result<uint64_t> Size() const override { return uint64_t{0}; }
+  const std::string& path() const override { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// A reader that knows paths only, as the scripted readers of tests do.
+class PathReader : public MetadataReader {
+ public:
+  Result<FileMetadata> Read(const std::string& path) const override {
+    FileMetadata metadata;
+    metadata.symlink_target = "read by path: " + path;
+    return metadata;
+  }
+};
+
+OpenedFile Open(const std::string& path) {
+  Result<OpenedFile> opened = NewPosixFilesystem()->OpenRegularFile(path);
+  REQUIRE_MESSAGE(opened.ok(), opened.status().message());
+  return std::move(opened).value();
 }
 
 Result<std::string> Numbered(AclQualifierKind kind, const std::string& qualifier) {
@@ -220,6 +251,94 @@ TEST_SUITE("RewriteAclQualifiers") {
   }
 }
 
+TEST_SUITE("MetadataReader::ReadOpenFile") {
+  TEST_CASE("an open file's metadata is what Read gives of its path") {
+    testing::TempDirectory temp;
+    const std::string path = temp.WriteFile("file", "12345");
+    REQUIRE(::chmod(path.c_str(), 0640) == 0);
+    SetTime(path, 1700000000, 123456789);
+    const bool has_attribute = SetUserAttribute(path, "user.comment", "draft");
+    const bool has_acl =
+        SetAcl(path, ACL_TYPE_ACCESS, "user::rw-,user:4321:r--,group::r--,mask::r--,other::---");
+    const OpenedFile opened = Open(path);
+    const std::unique_ptr<MetadataReader> reader = NewPosixMetadataReader();
+    const Result<FileMetadata> through_file = reader->ReadOpenFile(*opened.file, opened.info);
+    REQUIRE(through_file.ok());
+    CHECK(*through_file == *reader->Read(path));
+    CHECK(through_file->modified == FileTime{1700000000, 123456789});
+    CHECK(through_file->size == 5);
+    if (has_attribute) {
+      CHECK(through_file->extended_attributes ==
+            std::vector<ExtendedAttribute>{{"user.comment", "draft"}});
+    }
+    if (has_acl) {
+      CHECK(through_file->access_acl == "user::rw-,user:4321:r--,group::r--,mask::r--,other::---");
+    }
+  }
+
+  TEST_CASE("the attributes read are the open file's, even once its path names another") {
+    testing::TempDirectory temp;
+    const std::string path = temp.WriteFile("file", "old");
+    if (!SetUserAttribute(path, "user.which", "old")) return;
+    const OpenedFile opened = Open(path);
+    const std::string replacement = temp.WriteFile("new", "new");
+    REQUIRE(SetUserAttribute(replacement, "user.which", "new"));
+    REQUIRE(::rename(replacement.c_str(), path.c_str()) == 0);
+    const std::unique_ptr<MetadataReader> reader = NewPosixMetadataReader();
+    const Result<FileMetadata> metadata = reader->ReadOpenFile(*opened.file, opened.info);
+    REQUIRE(metadata.ok());
+    CHECK(metadata->extended_attributes == std::vector<ExtendedAttribute>{{"user.which", "old"}});
+    CHECK(metadata->inode == opened.info.inode);
+    CHECK(reader->Read(path)->extended_attributes ==
+          std::vector<ExtendedAttribute>{{"user.which", "new"}});
+  }
+
+  TEST_CASE("a file without a descriptor is read by its path") {
+    testing::TempDirectory temp;
+    const std::string path = temp.WriteFile("file", "content");
+    const Result<FileMetadata> metadata =
+        NewPosixMetadataReader()->ReadOpenFile(PathOnlyFile(path), FileInfo{});
+    REQUIRE(metadata.ok());
+    CHECK(metadata->size == 7);
+    const Result<FileMetadata> missing =
+        NewPosixMetadataReader()->ReadOpenFile(PathOnlyFile(temp.Join("none")), FileInfo{});
+    CHECK(missing.status().message() ==
+          "cannot read the metadata of '" + temp.Join("none") + "': No such file or directory");
+  }
+
+  TEST_CASE("a reader that does not read open files reads their paths") {
+    const Result<FileMetadata> metadata =
+        PathReader().ReadOpenFile(PathOnlyFile("/home/alice/a.txt"), FileInfo{});
+    REQUIRE(metadata.ok());
+    CHECK(metadata->symlink_target == "read by path: /home/alice/a.txt");
+  }
+
+  TEST_CASE("MetadataOfFileInfo keeps every field, and times before 1970 as stat gives them") {
+    FileInfo info;
+    info.type = FileType::kRegular;
+    info.size = 42;
+    info.modified = std::chrono::system_clock::time_point(std::chrono::milliseconds(-1500));
+    info.mode = 04755;
+    info.owner = 1000;
+    info.group = 50;
+    info.device = 7;
+    info.inode = 99;
+    info.link_count = 2;
+    const FileMetadata metadata = MetadataOfFileInfo(info);
+    CHECK(metadata.type == FileType::kRegular);
+    CHECK(metadata.size == 42);
+    CHECK(metadata.modified == FileTime{-2, 500000000});
+    CHECK(metadata.mode == 04755);
+    CHECK(metadata.uid == 1000);
+    CHECK(metadata.gid == 50);
+    CHECK(metadata.device == 7);
+    CHECK(metadata.inode == 99);
+    CHECK(metadata.link_count == 2);
+    CHECK(metadata.extended_attributes.empty());
+    CHECK(metadata.access_acl.empty());
+  }
+}
+
 TEST_SUITE("FakeMetadataReader") {
   TEST_CASE("answers what was set, fails what was scripted and counts reads") {
     FakeMetadataReader reader;
@@ -239,6 +358,26 @@ TEST_SUITE("FakeMetadataReader") {
           "cannot read the metadata of '/home/alice/missing': No such file or directory");
     CHECK(reader.ReadCount("/home/alice/file") == 1);
     CHECK(reader.ReadCount("/home/alice/other") == 0);
+  }
+
+  TEST_CASE("an open file is answered by its path from the same table, and counted apart") {
+    FakeMetadataReader reader;
+    FileMetadata metadata;
+    metadata.mode = 0600;
+    metadata.extended_attributes = {{"user.tag", "x"}};
+    reader.Set("/home/alice/file", metadata);
+    reader.Fail("/home/alice/broken", IoError("cannot read the metadata of 'x': I/O error"));
+    FileInfo info;
+    info.mode = 0777;  // the table, not the description, is the truth
+    const Result<FileMetadata> read = reader.ReadOpenFile(PathOnlyFile("/home/alice/file"), info);
+    REQUIRE(read.ok());
+    CHECK(*read == metadata);
+    CHECK(reader.ReadOpenFile(PathOnlyFile("/home/alice/broken"), info).status().message() ==
+          "cannot read the metadata of 'x': I/O error");
+    CHECK(reader.ReadOpenFile(PathOnlyFile("/home/alice/missing"), info).status().code() ==
+          StatusCode::kNotFound);
+    CHECK(reader.OpenFileReadCount("/home/alice/file") == 1);
+    CHECK(reader.ReadCount("/home/alice/file") == 0);
   }
 }
 

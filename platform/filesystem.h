@@ -48,6 +48,17 @@ class ReadableFile {
   // The file's size now (fstat).
   virtual Result<uint64_t> Size() const = 0;
   virtual const std::string& path() const = 0;
+  // The OS descriptor of the open file, for calls this interface does not wrap (reading its
+  // extended attributes: MetadataReader::ReadOpenFile); -1 for a file without one (an in-memory
+  // file). Owned by the file: valid while the file is, never to be closed by the caller.
+  virtual int descriptor() const { return -1; }
+};
+
+// A regular file opened for reading, and what fstat(2) said of it once open: `info` describes
+// exactly the file `file` reads, whatever its path names by now.
+struct OpenedFile {
+  std::unique_ptr<ReadableFile> file;
+  FileInfo info;
 };
 
 // A file being written from its start by one thread. Append writes every byte or fails; after a
@@ -99,6 +110,12 @@ class Filesystem {
   // followed. Opening a directory is InvalidArgument "cannot open 'PATH': it is a directory".
   virtual Result<std::unique_ptr<ReadableFile>> OpenForRead(const std::string& path,
                                                             SymlinkPolicy policy) const = 0;
+  // Opens the regular file at `path` for reading and describes it (one open and one fstat on the
+  // real filesystem). Never follows a symlink at `path` (symlinks in parent components are
+  // followed) and never waits for a FIFO's writer: anything but a regular file is InvalidArgument
+  // "cannot open 'PATH': it is a symlink", "...: it is a directory" or "...: not a regular file";
+  // otherwise NotFound, PermissionDenied or IoError as OpenForRead.
+  virtual Result<OpenedFile> OpenRegularFile(const std::string& path) const = 0;
   // Creates a regular file for writing with permission bits `mode` (not reduced by the umask).
   // Under kCreateNew an existing path is AlreadyExists "cannot create 'PATH': File exists"; under
   // kTruncate a symlink at `path` is InvalidArgument "cannot create 'PATH': it is a symlink".
@@ -108,6 +125,13 @@ class Filesystem {
   // symlink at `existing`). FailedPrecondition "cannot link 'NEW' to 'EXISTING': not on the same
   // filesystem" for EXDEV; AlreadyExists when `new_path` exists.
   virtual Status CreateHardLink(const std::string& existing, const std::string& new_path) = 0;
+  // The same for the file open as `file` (opened by this filesystem): `new_path` becomes another
+  // name of exactly that file, even if its path was replaced since it was opened. Errors as
+  // CreateHardLink with file.path() as EXISTING; NotFound when the file has no name left (it was
+  // removed); InvalidArgument "cannot link 'NEW' to 'EXISTING': the file was not opened by this
+  // filesystem" for a foreign file. On the real filesystem this needs /proc mounted or the
+  // CAP_DAC_READ_SEARCH capability.
+  virtual Status LinkOpenFile(const ReadableFile& file, const std::string& new_path) = 0;
   // Creates a symlink at `path` whose content is `target` (which need not exist). AlreadyExists
   // when something is at `path`.
   virtual Status CreateSymlink(const std::string& target, const std::string& path) = 0;

@@ -9,26 +9,17 @@
 #include <unistd.h>
 
 #include "platform/filesystem.h"
+#include "platform/filesystem_contract_test_support.h"
 #include "platform/memory_filesystem.h"
 #include "tests/support/temp_directory.h"
 
 namespace tseq {
 namespace {
 
+using filesystem_contract::Subject;
+using filesystem_contract::Write;
+
 using Names = std::vector<std::string>;
-
-// A filesystem under test and a directory in it that tests may fill.
-struct Subject {
-  Filesystem& filesystem;
-  std::string base;
-
-  std::string Path(const std::string& relative) const { return base + "/" + relative; }
-};
-
-void Write(const Subject& subject, const std::string& relative, std::string_view contents,
-           mode_t mode = 0644) {
-  REQUIRE(subject.filesystem.WriteFileAtomically(subject.Path(relative), contents, mode).ok());
-}
 
 void CheckStatAndRead(const Subject& subject) {
   Filesystem& filesystem = subject.filesystem;

@@ -122,22 +122,28 @@ void MemoryFilesystem::LinkLocked(const std::string& resolved, std::shared_ptr<I
   slot = std::move(inode);
 }
 
+FileInfo MemoryFilesystem::InfoOf(const Inode& inode) {
+  FileInfo info;
+  info.type = inode.type;
+  info.size = inode.contents.size();
+  info.modified = inode.modified;
+  info.mode = inode.mode;
+  info.owner = inode.owner;
+  info.group = inode.group;
+  info.device = 1;
+  info.inode = inode.number;
+  info.link_count = inode.link_count;
+  return info;
+}
+
 Result<FileInfo> MemoryFilesystem::Stat(const std::string& path, SymlinkPolicy policy) const {
   std::lock_guard lock(*mutex_);
   const Result<std::string> resolved = ResolveLocked(path, policy);
   if (!resolved.ok()) return Describe(resolved.status(), "stat", path);
   const std::shared_ptr<Inode> entry = FindLocked(*resolved);
   if (entry == nullptr) return Describe(Reason(ENOENT), "stat", path);
-  FileInfo info;
-  info.type = entry->type;
-  info.size = entry->type == FileType::kDirectory ? 0 : entry->contents.size();
-  info.modified = entry->modified;
-  info.mode = entry->mode;
-  info.owner = entry->owner;
-  info.group = entry->group;
-  info.device = 1;
-  info.inode = entry->number;
-  info.link_count = entry->link_count;
+  FileInfo info = InfoOf(*entry);
+  if (entry->type == FileType::kDirectory) info.size = 0;
   if (entry->type == FileType::kDirectory) {
     // As on ext4: its name, its own ".", and each subdirectory's "..".
     info.link_count = 2;

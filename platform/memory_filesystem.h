@@ -40,9 +40,11 @@ class MemoryFilesystem : public Filesystem {
   Status Rename(const std::string& from, const std::string& to) override;
   Result<std::unique_ptr<ReadableFile>> OpenForRead(const std::string& path,
                                                     SymlinkPolicy policy) const override;
+  Result<OpenedFile> OpenRegularFile(const std::string& path) const override;
   Result<std::unique_ptr<WritableFile>> CreateFile(const std::string& path, mode_t mode,
                                                    CreateMode create_mode) override;
   Status CreateHardLink(const std::string& existing, const std::string& new_path) override;
+  Status LinkOpenFile(const ReadableFile& file, const std::string& new_path) override;
   Status CreateSymlink(const std::string& target, const std::string& path) override;
   Status SyncDirectory(const std::string& path) override;
   Status SetImmutable(const std::string& path, bool immutable) override;
@@ -72,6 +74,9 @@ class MemoryFilesystem : public Filesystem {
   class OpenReadableFile;
   class OpenWritableFile;
 
+  // What stat(2) would say of `inode` (a directory's size and link count aside: see Stat).
+  static FileInfo InfoOf(const Inode& inode);
+
   // REQUIRES: *mutex_ held. Resolves symlinks in every component; the final one per `policy`.
   // Errors carry only the reason ("No such file or directory"); callers add "cannot X 'PATH'".
   // The final component may be missing; every earlier one exists and is a directory.
@@ -83,6 +88,10 @@ class MemoryFilesystem : public Filesystem {
   // REQUIRES: *mutex_ held. EPERM (reason only) when the directory holding `resolved` is
   // immutable, or the entry at `resolved` exists and is.
   Status CheckChangeableLocked(const std::string& resolved) const;
+  // REQUIRES: *mutex_ held. Links `inode` as `new_path`, with CreateHardLink's checks and errors
+  // (`existing` names the file; a null `inode` is a missing one).
+  Status LinkInodeLocked(const std::shared_ptr<Inode>& inode, const std::string& existing,
+                         const std::string& new_path);
   // REQUIRES: *mutex_ held. Points `resolved` at `inode`, dropping a link of what was there.
   void LinkLocked(const std::string& resolved, std::shared_ptr<Inode> inode);
   // REQUIRES: *mutex_ held. The same contract as the public methods, without the lock.

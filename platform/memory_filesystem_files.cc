@@ -50,6 +50,10 @@ class MemoryFilesystem::OpenReadableFile : public ReadableFile {
 
   const std::string& path() const override { return path_; }
 
+  // For LinkOpenFile: whether this file is of the filesystem whose lock is `mutex`, and its inode.
+  bool OpenedBy(const std::shared_ptr<std::mutex>& mutex) const { return mutex_ == mutex; }
+  const std::shared_ptr<Inode>& inode() const { return inode_; }
+
  private:
   const std::string path_;
   const std::shared_ptr<std::mutex> mutex_;
@@ -110,6 +114,25 @@ Result<std::unique_ptr<ReadableFile>> MemoryFilesystem::OpenForRead(const std::s
   return std::unique_ptr<ReadableFile>(std::make_unique<OpenReadableFile>(path, mutex_, entry));
 }
 
+Result<OpenedFile> MemoryFilesystem::OpenRegularFile(const std::string& path) const {
+  std::lock_guard lock(*mutex_);
+  const Result<std::string> resolved = ResolveLocked(path, SymlinkPolicy::kDoNotFollow);
+  if (!resolved.ok()) return Describe(resolved.status(), "open", path);
+  const std::shared_ptr<Inode> entry = FindLocked(*resolved);
+  if (entry == nullptr) return Describe(Reason(ENOENT), "open", path);
+  switch (entry->type) {
+    case FileType::kRegular:
+      break;
+    case FileType::kSymlink:
+      return InvalidArgumentError("cannot open '" + path + "': it is a symlink");
+    case FileType::kDirectory:
+      return InvalidArgumentError("cannot open '" + path + "': it is a directory");
+    case FileType::kOther:
+      return InvalidArgumentError("cannot open '" + path + "': not a regular file");
+  }
+  return OpenedFile{std::make_unique<OpenReadableFile>(path, mutex_, entry), InfoOf(*entry)};
+}
+
 Result<std::unique_ptr<WritableFile>> MemoryFilesystem::CreateFile(const std::string& path,
                                                                    mode_t mode,
                                                                    CreateMode create_mode) {
@@ -137,20 +160,38 @@ Result<std::unique_ptr<WritableFile>> MemoryFilesystem::CreateFile(const std::st
 
 Status MemoryFilesystem::CreateHardLink(const std::string& existing, const std::string& new_path) {
   std::lock_guard lock(*mutex_);
-  const std::string what = "cannot link '" + new_path + "' to '" + existing + "'";
   const Result<std::string> source = ResolveLocked(existing, SymlinkPolicy::kDoNotFollow);
-  if (!source.ok()) return source.status().WithContext(what);
+  if (!source.ok()) {
+    return source.status().WithContext("cannot link '" + new_path + "' to '" + existing + "'");
+  }
+  return LinkInodeLocked(FindLocked(*source), existing, new_path);
+}
+
+Status MemoryFilesystem::LinkOpenFile(const ReadableFile& file, const std::string& new_path) {
+  const std::string what = "cannot link '" + new_path + "' to '" + file.path() + "'";
+  const auto* open = dynamic_cast<const OpenReadableFile*>(&file);
+  if (open == nullptr || !open->OpenedBy(mutex_)) {
+    return InvalidArgumentError(what + ": the file was not opened by this filesystem");
+  }
+  std::lock_guard lock(*mutex_);
+  // Like linkat(2) on a descriptor whose file has no name left.
+  if (open->inode()->link_count == 0) return Reason(ENOENT).WithContext(what);
+  return LinkInodeLocked(open->inode(), file.path(), new_path);
+}
+
+Status MemoryFilesystem::LinkInodeLocked(const std::shared_ptr<Inode>& inode,
+                                         const std::string& existing, const std::string& new_path) {
+  const std::string what = "cannot link '" + new_path + "' to '" + existing + "'";
   const Result<std::string> destination = ResolveLocked(new_path, SymlinkPolicy::kDoNotFollow);
   if (!destination.ok()) return destination.status().WithContext(what);
-  const std::shared_ptr<Inode> entry = FindLocked(*source);
-  if (entry == nullptr) return Reason(ENOENT).WithContext(what);
+  if (inode == nullptr) return Reason(ENOENT).WithContext(what);
   if (FindLocked(*destination) != nullptr) return CreationReason(EEXIST).WithContext(what);
-  if (entry->type == FileType::kDirectory || entry->immutable) {
+  if (inode->type == FileType::kDirectory || inode->immutable) {
     return Reason(EPERM).WithContext(what);
   }
   TSEQ_RETURN_IF_ERROR(CheckChangeableLocked(*destination).WithContext(what));
-  ++entry->link_count;
-  LinkLocked(*destination, entry);
+  ++inode->link_count;
+  LinkLocked(*destination, inode);
   return Status::Ok();
 }
 

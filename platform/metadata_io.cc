@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "platform/errno_status.h"
+#include "platform/posix_files.h"
 
 namespace tseq {
 namespace {
@@ -40,6 +41,35 @@ class AclHandle {
 
  private:
   acl_t acl_;
+};
+
+// Where the extended attributes and ACLs of one file are read: through its descriptor when it
+// was opened for reading, else (an O_PATH descriptor, which the f*xattr calls refuse) through its
+// /proc/self/fd link, which reaches exactly the same file.
+class AttributeSource {
+ public:
+  AttributeSource(int descriptor, bool opened_for_reading)
+      : descriptor_(descriptor),
+        opened_for_reading_(opened_for_reading),
+        link_(DescriptorPath(descriptor)) {}
+
+  ssize_t List(char* buffer, size_t size) const {
+    return opened_for_reading_ ? ::flistxattr(descriptor_, buffer, size)
+                               : ::listxattr(link_.c_str(), buffer, size);
+  }
+  ssize_t Get(const char* name, void* buffer, size_t size) const {
+    return opened_for_reading_ ? ::fgetxattr(descriptor_, name, buffer, size)
+                               : ::getxattr(link_.c_str(), name, buffer, size);
+  }
+  acl_t GetAcl(acl_type_t type) const {
+    if (opened_for_reading_ && type == ACL_TYPE_ACCESS) return acl_get_fd(descriptor_);
+    return acl_get_file(link_.c_str(), type);
+  }
+
+ private:
+  int descriptor_;
+  bool opened_for_reading_;
+  std::string link_;
 };
 
 // Calls `call` once for the size and once for the bytes, again when the value grew in between.
@@ -72,12 +102,12 @@ Result<std::string> ReadSymlinkTarget(int descriptor, const std::string& path) {
   }
 }
 
-Result<std::vector<ExtendedAttribute>> ReadExtendedAttributes(const std::string& link,
+Result<std::vector<ExtendedAttribute>> ReadExtendedAttributes(const AttributeSource& source,
                                                               const std::string& path) {
   std::vector<ExtendedAttribute> attributes;
   std::string names;
-  int error = ReadSized(
-      [&](char* buffer, size_t size) { return ::listxattr(link.c_str(), buffer, size); }, names);
+  int error =
+      ReadSized([&](char* buffer, size_t size) { return source.List(buffer, size); }, names);
   // EOPNOTSUPP (== ENOTSUP on Linux): the filesystem has no extended attributes at all.
   if (error == EOPNOTSUPP) return attributes;
   if (error != 0) return ErrnoStatus(error, "read the extended attributes of", path);
@@ -85,12 +115,10 @@ Result<std::vector<ExtendedAttribute>> ReadExtendedAttributes(const std::string&
     const size_t end = names.find('\0', start);
     const std::string name = names.substr(start, end - start);
     start = end == std::string::npos ? names.size() : end + 1;
-    if (name.empty() || name.rfind("system.", 0) == 0) continue;
+    if (name.empty() || name.starts_with("system.")) continue;
     std::string value;
-    error =
-        ReadSized([&](char* buffer,
-                      size_t size) { return ::getxattr(link.c_str(), name.c_str(), buffer, size); },
-                  value);
+    error = ReadSized(
+        [&](char* buffer, size_t size) { return source.Get(name.c_str(), buffer, size); }, value);
     // Gone since the listing, or not for this process to read: the contract leaves those out.
     if (error == ENODATA || error == EPERM || error == EACCES || error == EOPNOTSUPP) continue;
     if (error != 0) {
@@ -104,10 +132,19 @@ Result<std::vector<ExtendedAttribute>> ReadExtendedAttributes(const std::string&
   return attributes;
 }
 
-Result<std::string> ReadAcl(const std::string& link, acl_type_t type, const std::string& path) {
+Result<std::string> ReadAcl(const AttributeSource& source, acl_type_t type,
+                            const std::string& path) {
   const bool is_default = type == ACL_TYPE_DEFAULT;
   const std::string action = is_default ? "read the default ACL of" : "read the ACL of";
-  const AclHandle acl(acl_get_file(link.c_str(), type));
+  // Most files have no ACL: asking for the attribute says so in one call, where libacl would
+  // also stat the file to build an ACL from its mode bits.
+  char probe[64];
+  if (source.Get(is_default ? kDefaultAclAttribute : kAccessAclAttribute, probe, sizeof(probe)) <
+      0) {
+    if (errno == ENODATA || errno == EOPNOTSUPP) return std::string();
+    if (errno != ERANGE) return ErrnoStatus(errno, action, path);
+  }
+  const AclHandle acl(source.GetAcl(type));
   if (acl.get() == nullptr) {
     if (errno == EOPNOTSUPP) return std::string();
     return ErrnoStatus(errno, action, path);
@@ -170,49 +207,28 @@ FileType FileTypeOfMode(mode_t mode) {
 
 std::string DescriptorPath(int descriptor) { return "/proc/self/fd/" + std::to_string(descriptor); }
 
-FileInfo FileInfoOfStat(const struct stat& status) {
-  FileInfo info;
-  info.type = FileTypeOfMode(status.st_mode);
-  info.size = static_cast<uint64_t>(status.st_size);
-  info.modified = std::chrono::system_clock::time_point(
-      std::chrono::duration_cast<std::chrono::system_clock::duration>(
-          std::chrono::seconds(status.st_mtim.tv_sec) +
-          std::chrono::nanoseconds(status.st_mtim.tv_nsec)));
-  info.mode = status.st_mode & 07777;
-  info.owner = status.st_uid;
-  info.group = status.st_gid;
-  info.device = static_cast<uint64_t>(status.st_dev);
-  info.inode = static_cast<uint64_t>(status.st_ino);
-  info.link_count = static_cast<uint64_t>(status.st_nlink);
-  return info;
+Result<FileMetadata> ReadMetadataThroughDescriptor(int descriptor, bool opened_for_reading,
+                                                   const FileInfo& info, const std::string& path) {
+  FileMetadata metadata = MetadataOfFileInfo(info);
+  if (metadata.type == FileType::kSymlink) {
+    TSEQ_ASSIGN_OR_RETURN(metadata.symlink_target, ReadSymlinkTarget(descriptor, path));
+  }
+  const AttributeSource source(descriptor, opened_for_reading);
+  TSEQ_ASSIGN_OR_RETURN(metadata.extended_attributes, ReadExtendedAttributes(source, path));
+  if (metadata.type != FileType::kSymlink) {
+    TSEQ_ASSIGN_OR_RETURN(metadata.access_acl, ReadAcl(source, ACL_TYPE_ACCESS, path));
+  }
+  if (metadata.type == FileType::kDirectory) {
+    TSEQ_ASSIGN_OR_RETURN(metadata.default_acl, ReadAcl(source, ACL_TYPE_DEFAULT, path));
+  }
+  return metadata;
 }
 
 Result<FileMetadata> ReadMetadataOfDescriptor(int descriptor, const std::string& path) {
   struct stat status {};
   if (::fstat(descriptor, &status) != 0) return ErrnoStatus(errno, kReadAction, path);
-  FileMetadata metadata;
-  metadata.type = FileTypeOfMode(status.st_mode);
-  metadata.mode = status.st_mode & 07777;
-  metadata.uid = status.st_uid;
-  metadata.gid = status.st_gid;
-  metadata.modified = FileTime{static_cast<int64_t>(status.st_mtim.tv_sec),
-                               static_cast<uint32_t>(status.st_mtim.tv_nsec)};
-  metadata.size = static_cast<uint64_t>(status.st_size);
-  metadata.device = static_cast<uint64_t>(status.st_dev);
-  metadata.inode = static_cast<uint64_t>(status.st_ino);
-  metadata.link_count = static_cast<uint64_t>(status.st_nlink);
-  if (metadata.type == FileType::kSymlink) {
-    TSEQ_ASSIGN_OR_RETURN(metadata.symlink_target, ReadSymlinkTarget(descriptor, path));
-  }
-  const std::string link = DescriptorPath(descriptor);
-  TSEQ_ASSIGN_OR_RETURN(metadata.extended_attributes, ReadExtendedAttributes(link, path));
-  if (metadata.type != FileType::kSymlink) {
-    TSEQ_ASSIGN_OR_RETURN(metadata.access_acl, ReadAcl(link, ACL_TYPE_ACCESS, path));
-  }
-  if (metadata.type == FileType::kDirectory) {
-    TSEQ_ASSIGN_OR_RETURN(metadata.default_acl, ReadAcl(link, ACL_TYPE_DEFAULT, path));
-  }
-  return metadata;
+  return ReadMetadataThroughDescriptor(descriptor, /*opened_for_reading=*/false,
+                                       PosixFileInfo(status), path);
 }
 
 Status ApplyMetadataToDescriptor(int descriptor, FileType type, const MetadataUpdate& update,

@@ -21,11 +21,15 @@ FileType FileTypeOfMode(mode_t mode);
 // "/proc/self/fd/N".
 std::string DescriptorPath(int descriptor);
 
-// FileInfo from a stat(2) result.
-FileInfo FileInfoOfStat(const struct stat& status);
+// The metadata of the file `descriptor` refers to, which `info` describes (fstat of it):
+// `info`'s fields, the symlink target, and the extended attributes and ACLs, read through the
+// descriptor itself when `opened_for_reading` (flistxattr, acl_get_fd) and through its
+// /proc/self/fd link otherwise (an O_PATH descriptor). `path` names it in errors ("cannot read
+// the metadata of 'PATH': REASON").
+Result<FileMetadata> ReadMetadataThroughDescriptor(int descriptor, bool opened_for_reading,
+                                                   const FileInfo& info, const std::string& path);
 
-// The metadata of the file `descriptor` refers to; `path` names it in errors ("cannot read the
-// metadata of 'PATH': REASON").
+// The same for any descriptor, after an fstat of it.
 Result<FileMetadata> ReadMetadataOfDescriptor(int descriptor, const std::string& path);
 
 // Applies `update` in the order MetadataUpdate states to the file `descriptor` refers to, whose

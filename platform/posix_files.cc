@@ -1,7 +1,9 @@
 #include "platform/posix_files.h"
 
 #include <cerrno>
+#include <chrono>
 #include <limits>
+#include <string>
 #include <utility>
 
 #include <fcntl.h>
@@ -65,6 +67,7 @@ class PosixReadableFile : public ReadableFile {
   }
 
   const std::string& path() const override { return path_; }
+  int descriptor() const override { return file_.get(); }
 
  private:
   const std::string path_;
@@ -138,7 +141,38 @@ bool IsUnsupportedAttribute(int error) {
   return error == ENOTTY || error == EOPNOTSUPP || error == EINVAL;
 }
 
+// The status of a failed link(2) or linkat(2) of `existing` as `new_path`.
+Status LinkStatus(int error, const std::string& existing, const std::string& new_path) {
+  if (error == EXDEV) return HardLinkAcrossFilesystemsError(existing, new_path);
+  return CreationStatus(error, "cannot link '" + new_path + "' to '" + existing + "'");
+}
+
 }  // namespace
+
+FileInfo PosixFileInfo(const struct stat& status) {
+  FileInfo info;
+  if (S_ISREG(status.st_mode)) {
+    info.type = FileType::kRegular;
+  } else if (S_ISDIR(status.st_mode)) {
+    info.type = FileType::kDirectory;
+  } else if (S_ISLNK(status.st_mode)) {
+    info.type = FileType::kSymlink;
+  } else {
+    info.type = FileType::kOther;
+  }
+  info.size = static_cast<uint64_t>(status.st_size);
+  info.modified = std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::seconds(status.st_mtim.tv_sec) +
+          std::chrono::nanoseconds(status.st_mtim.tv_nsec)));
+  info.mode = status.st_mode & 07777;
+  info.owner = status.st_uid;
+  info.group = status.st_gid;
+  info.device = static_cast<uint64_t>(status.st_dev);
+  info.inode = static_cast<uint64_t>(status.st_ino);
+  info.link_count = static_cast<uint64_t>(status.st_nlink);
+  return info;
+}
 
 Result<std::unique_ptr<ReadableFile>> PosixOpenForRead(const std::string& path,
                                                        SymlinkPolicy policy) {
@@ -158,6 +192,37 @@ Result<std::unique_ptr<ReadableFile>> PosixOpenForRead(const std::string& path,
     return InvalidArgumentError("cannot open '" + path + "': it is a directory");
   }
   return std::unique_ptr<ReadableFile>(std::make_unique<PosixReadableFile>(path, std::move(file)));
+}
+
+Result<OpenedFile> PosixOpenRegularFile(const std::string& path) {
+  // O_NONBLOCK: a FIFO put in the file's place opens at once instead of waiting for a writer (and
+  // is then refused); it changes nothing for a regular file.
+  FileDescriptor file(
+      ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY));
+  if (!file.valid()) {
+    const int error = errno;
+    struct stat status {};
+    // ELOOP is also a symlink loop in a parent; ENXIO is also a device without its driver.
+    if ((error == ELOOP || error == ENXIO) && ::lstat(path.c_str(), &status) == 0) {
+      if (S_ISLNK(status.st_mode)) {
+        return InvalidArgumentError("cannot open '" + path + "': it is a symlink");
+      }
+      if (S_ISSOCK(status.st_mode)) {
+        return InvalidArgumentError("cannot open '" + path + "': not a regular file");
+      }
+    }
+    return ErrnoStatus(error, "open", path);
+  }
+  struct stat status {};
+  if (::fstat(file.get(), &status) != 0) return ErrnoStatus(errno, "open", path);
+  if (S_ISDIR(status.st_mode)) {
+    return InvalidArgumentError("cannot open '" + path + "': it is a directory");
+  }
+  if (!S_ISREG(status.st_mode)) {
+    return InvalidArgumentError("cannot open '" + path + "': not a regular file");
+  }
+  return OpenedFile{std::make_unique<PosixReadableFile>(path, std::move(file)),
+                    PosixFileInfo(status)};
 }
 
 Result<std::unique_ptr<WritableFile>> PosixCreateFile(const std::string& path, mode_t mode,
@@ -187,9 +252,26 @@ Status PosixCreateHardLink(const std::string& existing, const std::string& new_p
   if (::linkat(AT_FDCWD, existing.c_str(), AT_FDCWD, new_path.c_str(), 0) == 0) {
     return Status::Ok();
   }
+  return LinkStatus(errno, existing, new_path);
+}
+
+Status PosixLinkOpenFile(const ReadableFile& file, const std::string& new_path) {
+  const int descriptor = file.descriptor();
+  if (descriptor < 0) {
+    return InvalidArgumentError("cannot link '" + new_path + "' to '" + file.path() +
+                                "': the file was not opened by this filesystem");
+  }
+  // The /proc/self/fd link reaches exactly the open file, and, unlike AT_EMPTY_PATH, needs no
+  // capability; AT_EMPTY_PATH is the way when /proc is not mounted.
+  const std::string link = "/proc/self/fd/" + std::to_string(descriptor);
+  if (::linkat(AT_FDCWD, link.c_str(), AT_FDCWD, new_path.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+    return Status::Ok();
+  }
   const int error = errno;
-  if (error == EXDEV) return HardLinkAcrossFilesystemsError(existing, new_path);
-  return CreationStatus(error, "cannot link '" + new_path + "' to '" + existing + "'");
+  if (error == ENOENT && ::linkat(descriptor, "", AT_FDCWD, new_path.c_str(), AT_EMPTY_PATH) == 0) {
+    return Status::Ok();
+  }
+  return LinkStatus(error, file.path(), new_path);
 }
 
 Status PosixCreateSymlink(const std::string& target, const std::string& path) {

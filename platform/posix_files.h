@@ -7,15 +7,22 @@
 #include <memory>
 #include <string>
 
+#include <sys/stat.h>
+
 #include "platform/filesystem.h"
 
 namespace tseq {
 
+// FileInfo from a stat(2) result.
+FileInfo PosixFileInfo(const struct stat& status);
+
 Result<std::unique_ptr<ReadableFile>> PosixOpenForRead(const std::string& path,
                                                        SymlinkPolicy policy);
+Result<OpenedFile> PosixOpenRegularFile(const std::string& path);
 Result<std::unique_ptr<WritableFile>> PosixCreateFile(const std::string& path, mode_t mode,
                                                       CreateMode create_mode);
 Status PosixCreateHardLink(const std::string& existing, const std::string& new_path);
+Status PosixLinkOpenFile(const ReadableFile& file, const std::string& new_path);
 Status PosixCreateSymlink(const std::string& target, const std::string& path);
 Status PosixSyncDirectory(const std::string& path);
 Status PosixSetImmutable(const std::string& path, bool immutable);

@@ -7,11 +7,14 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <dirent.h>
 #include <doctest/doctest.h>
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "tests/support/temp_directory.h"
@@ -101,6 +104,42 @@ TEST_SUITE("PosixFilesystem files") {
     char buffer[4];
     CHECK(*reader->ReadAt(std::numeric_limits<uint64_t>::max() - 1, buffer, 4) == 0);
     CHECK(*reader->ReadAt(uint64_t{1} << 63, buffer, 4) == 0);
+  }
+
+  TEST_CASE("OpenRegularFile refuses a FIFO without waiting for a writer, and a socket") {
+    testing::TempDirectory temp;
+    const std::string fifo = temp.Join("fifo");
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const Status refused = PosixOpenRegularFile(fifo).status();
+    CHECK(refused.code() == StatusCode::kInvalidArgument);
+    CHECK(refused.message() == "cannot open '" + fifo + "': not a regular file");
+    CHECK(DescriptorsFor(fifo).empty());
+    const std::string socket_path = temp.Join("socket");
+    const int socket = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    REQUIRE(socket >= 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    REQUIRE(socket_path.size() < sizeof(address.sun_path));
+    socket_path.copy(address.sun_path, socket_path.size());
+    const int bound = ::bind(socket, reinterpret_cast<const sockaddr*>(&address), sizeof(address));
+    ::close(socket);
+    REQUIRE(bound == 0);
+    CHECK(PosixOpenRegularFile(socket_path).status().message() ==
+          "cannot open '" + socket_path + "': not a regular file");
+  }
+
+  TEST_CASE("an opened regular file gives its descriptor, which linking uses") {
+    testing::TempDirectory temp;
+    const std::string path = temp.WriteFile("f", "x");
+    Result<OpenedFile> opened = PosixOpenRegularFile(path);
+    REQUIRE(opened.ok());
+    CHECK(DescriptorsFor(path) == std::vector<int>{opened->file->descriptor()});
+    CHECK((::fcntl(opened->file->descriptor(), F_GETFD) & FD_CLOEXEC) != 0);
+    // Even with its path naming another file, the link is to the open file.
+    REQUIRE(::link(path.c_str(), temp.Join("keep").c_str()) == 0);
+    REQUIRE(::rename(temp.WriteFile("g", "y").c_str(), path.c_str()) == 0);
+    REQUIRE(PosixLinkOpenFile(*opened->file, temp.Join("h")).ok());
+    CHECK(testing::ReadFileForTest(temp.Join("h")) == "x");
   }
 
   TEST_CASE("the immutable attribute of a FIFO is refused without opening it") {

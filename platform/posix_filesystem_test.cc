@@ -1,4 +1,5 @@
 // Behaviour of the real filesystem beyond the shared contract (filesystem_contract_test.cc).
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -120,6 +121,34 @@ TEST_SUITE("PosixFilesystem") {
     REQUIRE(::symlink(directory.c_str(), temp.Join("link").c_str()) == 0);
     REQUIRE(NewPosixFilesystem()->Remove(temp.Join("link")).ok());
     CHECK(*NewPosixFilesystem()->ListDirectory(temp.path()) == Names{"dir"});
+  }
+
+  TEST_CASE("ListDirectory reads a folder whose entries take many reads") {
+    testing::TempDirectory temp;
+    Names expected;
+    for (int i = 0; i < 3000; ++i) {
+      const std::string name = "entry-with-a-long-name-to-fill-the-buffer-" + std::to_string(i);
+      temp.WriteFile("big/" + name, "");
+      expected.push_back(name);
+    }
+    std::sort(expected.begin(), expected.end());
+    CHECK(*NewPosixFilesystem()->ListDirectory(temp.Join("big")) == expected);
+  }
+
+  TEST_CASE("CreateDirectories names the level it could not create") {
+    testing::TempDirectory temp;
+    const std::string locked = temp.MakeDirectory("locked");
+    REQUIRE(::chmod(locked.c_str(), 0555) == 0);
+    REQUIRE(::chmod(temp.path().c_str(), 0755) == 0);
+    CHECK(CheckAsUnprivilegedUser([&] {
+      const Status status = NewPosixFilesystem()->CreateDirectories(locked + "/a/b", 0755);
+      return status.code() == StatusCode::kPermissionDenied &&
+             status.message() == "cannot create directory '" + locked + "/a': Permission denied";
+    }));
+    // A dangling symlink in the way exists, but is no folder.
+    REQUIRE(::symlink("nowhere", temp.Join("dangling").c_str()) == 0);
+    CHECK(NewPosixFilesystem()->CreateDirectories(temp.Join("dangling/sub"), 0755).message() ==
+          "cannot create directory '" + temp.Join("dangling") + "': File exists");
   }
 
   TEST_CASE("CreateDirectories works with relative paths") {

@@ -14,6 +14,7 @@
 #include "platform/errno_status.h"
 #include "platform/file_descriptor.h"
 #include "platform/metadata_io.h"
+#include "platform/posix_files.h"
 #include "platform/rooted_directory_internal.h"
 
 namespace tseq {
@@ -58,7 +59,7 @@ class PosixRootedDirectory : public RootedDirectory {
     if (::fstat(entry.get(), &status) != 0) {
       return ErrnoStatus(errno, "stat", resolver_.FullPath(relative));
     }
-    return FileInfoOfStat(status);
+    return PosixFileInfo(status);
   }
 
   Result<FileMetadata> ReadMetadata(const std::string& relative) const override {

@@ -44,6 +44,10 @@ Result<std::unique_ptr<ReadableFile>> SnapshotFilesystem::OpenForRead(const std:
   return wrapped_.OpenForRead(path, policy);
 }
 
+Result<OpenedFile> SnapshotFilesystem::OpenRegularFile(const std::string& path) const {
+  return wrapped_.OpenRegularFile(path);
+}
+
 Result<bool> SnapshotFilesystem::IsImmutable(const std::string& path) const {
   return wrapped_.IsImmutable(path);
 }
@@ -71,6 +75,10 @@ Result<std::unique_ptr<WritableFile>> SnapshotFilesystem::CreateFile(const std::
 
 Status SnapshotFilesystem::CreateHardLink(const std::string& /*existing*/,
                                           const std::string& new_path) {
+  return ReadOnly("create", new_path);
+}
+
+Status SnapshotFilesystem::LinkOpenFile(const ReadableFile& /*file*/, const std::string& new_path) {
   return ReadOnly("create", new_path);
 }
 

@@ -36,9 +36,11 @@ class SnapshotFilesystem : public Filesystem {
   Status Rename(const std::string& from, const std::string& to) override;
   Result<std::unique_ptr<ReadableFile>> OpenForRead(const std::string& path,
                                                     SymlinkPolicy policy) const override;
+  Result<OpenedFile> OpenRegularFile(const std::string& path) const override;
   Result<std::unique_ptr<WritableFile>> CreateFile(const std::string& path, mode_t mode,
                                                    CreateMode create_mode) override;
   Status CreateHardLink(const std::string& existing, const std::string& new_path) override;
+  Status LinkOpenFile(const ReadableFile& file, const std::string& new_path) override;
   Status CreateSymlink(const std::string& target, const std::string& path) override;
   Status SyncDirectory(const std::string& path) override;
   Status SetImmutable(const std::string& path, bool immutable) override;

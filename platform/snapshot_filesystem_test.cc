@@ -61,6 +61,12 @@ TEST_SUITE("SnapshotFilesystem") {
           StatusCode::kFailedPrecondition);
     CHECK(snapshot.CreateSymlink("t", "/machine/l").code() == StatusCode::kFailedPrecondition);
     CHECK(snapshot.CreateHardLink("/a", "/machine/h").code() == StatusCode::kFailedPrecondition);
+    memory.AddFile("/machine/file", "content");
+    const Result<OpenedFile> opened = snapshot.OpenRegularFile("/machine/file");
+    REQUIRE(opened.ok());
+    CHECK(opened->info.size == 7);
+    CHECK(snapshot.LinkOpenFile(*opened->file, "/machine/h").message() ==
+          "cannot create '/machine/h': the machine is read-only while planning");
     CHECK(snapshot.SyncDirectory("/machine").code() == StatusCode::kFailedPrecondition);
     CHECK(snapshot.SetImmutable("/machine", true).code() == StatusCode::kFailedPrecondition);
     CHECK(memory.Stat("/machine/x", SymlinkPolicy::kDoNotFollow).status().code() ==
