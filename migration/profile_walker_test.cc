@@ -11,6 +11,7 @@
 
 #include "platform/clock.h"
 #include "platform/fake_metadata_reader.h"
+#include "platform/fault_injecting_filesystem.h"
 #include "tests/support/temp_directory.h"
 
 namespace tseq {
@@ -227,6 +228,37 @@ TEST_SUITE("ProfileWalker") {
     fixture.temp.WriteFile("home/Documents/keep.txt", "k");
     CHECK(fixture.Walk(*fixture.reader, {fixture.temp.Join("home/Documents/store")}) ==
           std::vector<std::string>{"Documents/", "Documents/keep.txt"});
+  }
+
+  TEST_CASE("/localonly skips what is on another filesystem than the home, with a warning") {
+    WalkFixture fixture;
+    fixture.temp.WriteFile("home/Documents/a.txt", "a");
+    fixture.temp.WriteFile("home/Documents/usb/b.txt", "b");
+    FaultInjectingFilesystem mounted(*fixture.filesystem);
+    mounted.SimulateMount(fixture.temp.Join("home/Documents/usb"), 99);
+    Result<MigrationRules> rules = MigrationRules::Shipped();
+    REQUIRE(rules.ok());
+    const CompiledRules compiled(*rules, UserDirectories());
+    std::ostringstream echo;
+    UsmtLog log(fixture.clock, 8, echo);  // 8: every line echoed
+    const auto walk = [&](bool local_only) {
+      ProfileWalker walker(mounted, *fixture.reader, fixture.accounts,
+                           {.same_filesystem_only = local_only}, log);
+      Result<ProfileWalk> walked =
+          walker.Walk(fixture.temp.Join("home"), "/home/alice", compiled,
+                      [](const std::string&, const Status&) { return false; });
+      REQUIRE(walked.ok());
+      std::vector<std::string> paths;
+      for (const CaptureItem& item : walked->items) paths.push_back(item.entry.path);
+      return paths;
+    };
+    CHECK(walk(false) == std::vector<std::string>{"Documents", "Documents/a.txt", "Documents/usb",
+                                                  "Documents/usb/b.txt"});
+    CHECK(echo.str().find("/localonly") == std::string::npos);
+    CHECK(walk(true) == std::vector<std::string>{"Documents", "Documents/a.txt"});
+    CHECK(echo.str().find(
+              "skipping '/home/alice/Documents/usb': it is on another filesystem (/localonly)") !=
+          std::string::npos);
   }
 
   TEST_CASE("a second name of a file becomes a hard link to the first") {

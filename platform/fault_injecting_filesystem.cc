@@ -120,10 +120,29 @@ int FaultInjectingFilesystem::CallCount(FilesystemOperation operation) const {
   return faults_->CallCount(operation);
 }
 
+void FaultInjectingFilesystem::SimulateMount(const std::string& path, uint64_t device) {
+  mounts_[path] = device;
+}
+
+std::optional<uint64_t> FaultInjectingFilesystem::MountedDevice(const std::string& path) const {
+  std::optional<uint64_t> device;
+  size_t longest = 0;
+  for (const auto& [point, mounted] : mounts_) {
+    const bool below = path == point || (path.starts_with(point) && path[point.size()] == '/');
+    if (below && point.size() >= longest) {
+      longest = point.size();
+      device = mounted;
+    }
+  }
+  return device;
+}
+
 Result<FileInfo> FaultInjectingFilesystem::Stat(const std::string& path,
                                                 SymlinkPolicy policy) const {
   if (Status fault = faults_->Next(FilesystemOperation::kStat); !fault.ok()) return fault;
-  return wrapped_.Stat(path, policy);
+  TSEQ_ASSIGN_OR_RETURN(FileInfo info, wrapped_.Stat(path, policy));
+  if (const std::optional<uint64_t> device = MountedDevice(path)) info.device = *device;
+  return info;
 }
 
 Result<std::string> FaultInjectingFilesystem::ReadFile(const std::string& path) const {
@@ -179,6 +198,7 @@ Result<OpenedFile> FaultInjectingFilesystem::OpenRegularFile(const std::string& 
   }
   TSEQ_ASSIGN_OR_RETURN(OpenedFile opened, wrapped_.OpenRegularFile(path));
   opened.file = std::make_unique<FaultyReadableFile>(std::move(opened.file), faults_);
+  if (const std::optional<uint64_t> device = MountedDevice(path)) opened.info.device = *device;
   return opened;
 }
 

@@ -20,7 +20,11 @@
 // The files may outlive this object (they keep the fault state alive).
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "platform/filesystem.h"
 
@@ -61,6 +65,10 @@ class FaultInjectingFilesystem : public Filesystem {
   void ClearFaults();
   // How many times `operation` was called since construction (failed calls included).
   int CallCount(FilesystemOperation operation) const;
+  // Makes `path` look like a mount point: Stat and OpenRegularFile of it and of everything below
+  // it report `device`, as for another filesystem mounted there (the /localonly tests). The
+  // innermost mount wins. Not thread-safe: call before the filesystem is shared.
+  void SimulateMount(const std::string& path, uint64_t device);
 
   Result<FileInfo> Stat(const std::string& path, SymlinkPolicy policy) const override;
   Result<std::string> ReadFile(const std::string& path) const override;
@@ -88,8 +96,12 @@ class FaultInjectingFilesystem : public Filesystem {
   class FaultyReadableFile;
   class FaultyWritableFile;
 
+  // The device SimulateMount gives `path`, if any.
+  std::optional<uint64_t> MountedDevice(const std::string& path) const;
+
   Filesystem& wrapped_;
   const std::shared_ptr<Faults> faults_;
+  std::map<std::string, uint64_t> mounts_;  // mount point -> device
 };
 
 }  // namespace tseq

@@ -239,6 +239,26 @@ TEST_SUITE("FaultInjectingFilesystem") {
     CHECK(faulty.CallCount(FilesystemOperation::kOpenForRead) == 0);
   }
 
+  TEST_CASE("a simulated mount gives its device to everything below it, the innermost winning") {
+    MemoryFilesystem memory;
+    memory.AddFile("/home/a", "a");
+    memory.AddFile("/home/usb/b", "b");
+    memory.AddFile("/home/usb/inner/c", "c");
+    memory.AddFile("/home/usbstick", "not below /home/usb");
+    FaultInjectingFilesystem faulty(memory);
+    faulty.SimulateMount("/home/usb", 7);
+    faulty.SimulateMount("/home/usb/inner", 8);
+    const auto device = [&](const std::string& path) {
+      return faulty.Stat(path, SymlinkPolicy::kDoNotFollow)->device;
+    };
+    CHECK(device("/home/a") == 1);
+    CHECK(device("/home/usb") == 7);
+    CHECK(device("/home/usb/b") == 7);
+    CHECK(device("/home/usb/inner/c") == 8);
+    CHECK(device("/home/usbstick") == 1);
+    CHECK(faulty.OpenRegularFile("/home/usb/b")->info.device == 7);
+  }
+
   TEST_CASE("a wrapped real file gives the real descriptor") {
     testing::TempDirectory temp;
     const std::string path = temp.WriteFile("f", "abc");
