@@ -1,5 +1,8 @@
 #include "archive/byte_sink.h"
 
+#include <functional>
+#include <utility>
+
 #include "archive/store_format.h"
 
 namespace tseq::archive {
@@ -13,11 +16,13 @@ std::string ParentOf(const std::string& path) {
 
 class FileSink : public ByteSink {
  public:
-  FileSink(Filesystem& filesystem, std::string path, std::unique_ptr<WritableFile> file)
+  FileSink(Filesystem& filesystem, std::string path, std::unique_ptr<WritableFile> file,
+           SinkRetry retry)
       : filesystem_(filesystem),
         path_(std::move(path)),
         partial_path_(path_ + std::string(kPartialSuffix)),
-        file_(std::move(file)) {}
+        file_(std::move(file)),
+        retry_(std::move(retry)) {}
 
   ~FileSink() override {
     if (file_) Abandon();
@@ -25,14 +30,20 @@ class FileSink : public ByteSink {
 
   Status Append(std::string_view bytes) override {
     if (!file_) return FailedPreconditionError("cannot write '" + partial_path_ + "': closed");
-    return file_->Append(bytes);
+    bool retrying = false;
+    const Status appended = Retried([&]() -> Status {
+      if (std::exchange(retrying, true)) TSEQ_RETURN_IF_ERROR(file_->Truncate(written_));
+      return file_->Append(bytes);
+    });
+    if (appended.ok()) written_ += bytes.size();
+    return appended;
   }
 
   Status Finish() override {
     if (!file_) return FailedPreconditionError("cannot write '" + partial_path_ + "': closed");
     Status status = file_->Sync();
     if (status.ok()) status = file_->Close();
-    if (status.ok()) status = filesystem_.Rename(partial_path_, path_);
+    if (status.ok()) status = Retried([&] { return filesystem_.Rename(partial_path_, path_); });
     if (!status.ok()) {
       Abandon();
       return status;
@@ -49,19 +60,34 @@ class FileSink : public ByteSink {
   }
 
  private:
+  Status Retried(const std::function<Status()>& operation) {
+    if (retry_.policy.retries <= 0) return operation();
+    return RunWithRetries(retry_.policy, *retry_.clock, operation, retry_.on_retry);
+  }
+
   Filesystem& filesystem_;
   std::string path_;
   std::string partial_path_;
   std::unique_ptr<WritableFile> file_;
+  const SinkRetry retry_;
+  uint64_t written_ = 0;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<ByteSink>> NewFileSink(Filesystem& filesystem, const std::string& path) {
+Result<std::unique_ptr<ByteSink>> NewFileSink(Filesystem& filesystem, const std::string& path,
+                                              SinkRetry retry) {
   const std::string partial_path = path + std::string(kPartialSuffix);
-  TSEQ_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> file,
-                        filesystem.CreateFile(partial_path, 0600, CreateMode::kTruncate));
-  return std::unique_ptr<ByteSink>(std::make_unique<FileSink>(filesystem, path, std::move(file)));
+  std::unique_ptr<WritableFile> file;
+  const auto create = [&]() -> Status {
+    TSEQ_ASSIGN_OR_RETURN(file, filesystem.CreateFile(partial_path, 0600, CreateMode::kTruncate));
+    return Status::Ok();
+  };
+  TSEQ_RETURN_IF_ERROR(retry.policy.retries > 0
+                           ? RunWithRetries(retry.policy, *retry.clock, create, retry.on_retry)
+                           : create());
+  return std::unique_ptr<ByteSink>(
+      std::make_unique<FileSink>(filesystem, path, std::move(file), std::move(retry)));
 }
 
 Status StringSink::Append(std::string_view bytes) {

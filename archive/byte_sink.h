@@ -7,7 +7,9 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "platform/clock.h"
 #include "platform/filesystem.h"
+#include "platform/retry.h"
 
 namespace tseq::archive {
 
@@ -24,10 +26,21 @@ class ByteSink {
   virtual void Abandon() = 0;
 };
 
+// Retries of a file sink's writes (/r and /w): an Append that fails with an I/O error is tried
+// again after the wait, from where the last good Append ended (WritableFile::Truncate undoes what
+// part of it reached the file); creating the partial file and the final rename are retried too.
+// A failed sync is never retried: after it, the OS may have dropped the data it could not write.
+struct SinkRetry {
+  RetryPolicy policy;            // none by default
+  const Clock* clock = nullptr;  // required when policy.retries > 0; must outlive the sink
+  RetryObserver on_retry;        // learns each failure that is retried
+};
+
 // Writes `path` + ".partial" (mode 0600, replacing an earlier partial file) and, on Finish,
 // syncs it, renames it to `path` and syncs the directory, so `path` appears complete or not at
 // all. Abandon removes the partial file. `filesystem` must outlive the sink.
-Result<std::unique_ptr<ByteSink>> NewFileSink(Filesystem& filesystem, const std::string& path);
+Result<std::unique_ptr<ByteSink>> NewFileSink(Filesystem& filesystem, const std::string& path,
+                                              SinkRetry retry = {});
 
 // Collects the bytes in memory (tests, and small stores built before upload).
 class StringSink : public ByteSink {

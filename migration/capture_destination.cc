@@ -189,8 +189,9 @@ Result<std::unique_ptr<CaptureDestination>> CreateCaptureDestination(
   }
   TSEQ_RETURN_IF_ERROR(filesystem.CreateDirectories(folder, 0700));
   const auto create_writer = [&]() -> Result<std::unique_ptr<archive::StoreWriter>> {
-    TSEQ_ASSIGN_OR_RETURN(std::unique_ptr<archive::ByteSink> sink,
-                          archive::NewFileSink(filesystem, archive::StoreFilePath(store)));
+    TSEQ_ASSIGN_OR_RETURN(
+        std::unique_ptr<archive::ByteSink> sink,
+        archive::NewFileSink(filesystem, archive::StoreFilePath(store), options.retry));
     archive::StoreWriterOptions writer_options = options.writer;
     writer_options.properties = options.properties;
     return archive::StoreWriter::Create(std::move(sink), writer_options, options.key);

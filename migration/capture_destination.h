@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "archive/byte_sink.h"
 #include "archive/catalog.h"
 #include "archive/store_writer.h"
 #include "base/status.h"
@@ -68,6 +69,8 @@ struct CaptureDestinationOptions {
   archive::StoreWriterOptions writer;
   std::string key;  // /encrypt's key text; never kept beyond Create
   archive::Attributes properties;
+  // Compressed stores: /r and /w, for writing the store file.
+  archive::SinkRetry retry;
 };
 
 // Creates STORE/USMT and the destination. The folder must not hold a store (see

@@ -118,6 +118,28 @@ TEST_SUITE("RunScanState errors") {
     CHECK_FALSE(Exists(machine, machine.Store() + "/USMT/USMT.MIG.partial"));
   }
 
+  TEST_CASE("/r retries a failed write of the store after /w seconds; /r:0 stops with 72") {
+    Machine machine;
+    FaultInjectingFilesystem faulty(*machine.filesystem);
+    faulty.FailNth(FilesystemOperation::kAppend, 2, IoError("Connection timed out"));
+    std::ostringstream out;
+    std::ostringstream error;
+    const int retried =
+        RunScanState({machine.Store(), "/root:" + machine.Root(), "/r:2", "/w:0", "/v:8"}, faulty,
+                     out, error, machine.context);
+    CHECK(retried == 0);
+    CHECK(error.str().find("writing the store failed (Connection timed out): attempt 2 of 3 in 0 s "
+                           "(/r, /w)") != std::string::npos);
+    CHECK_FALSE(EntryNames(machine.Catalog()).empty());
+
+    faulty.FailNth(FilesystemOperation::kAppend, 2, IoError("Connection timed out"));
+    std::ostringstream stopped_error;
+    const int stopped = RunScanState({machine.Store(), "/root:" + machine.Root(), "/o", "/r:0"},
+                                     faulty, out, stopped_error, machine.context);
+    CHECK(stopped == 72);
+    CHECK(stopped_error.str() == "scanstate: cannot finish the store: Connection timed out\n");
+  }
+
   TEST_CASE("a store that exists needs /o, which replaces it") {
     Machine machine;
     REQUIRE(machine.Run({machine.Store(), "/ue:bob"}).code == 0);

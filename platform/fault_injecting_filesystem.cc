@@ -89,6 +89,10 @@ class FaultInjectingFilesystem::FaultyWritableFile : public WritableFile {
     TSEQ_RETURN_IF_ERROR(faults_->Next(FilesystemOperation::kSync));
     return wrapped_->Sync();
   }
+  Status Truncate(uint64_t size) override {
+    TSEQ_RETURN_IF_ERROR(faults_->Next(FilesystemOperation::kTruncate));
+    return wrapped_->Truncate(size);
+  }
   Status Close() override {
     Status fault = faults_->Next(FilesystemOperation::kClose);
     const Status closed = wrapped_->Close();

@@ -9,7 +9,7 @@
 //
 // Files returned by OpenForRead, OpenRegularFile and CreateFile are wrapped too (a wrapped
 // readable file gives the wrapped file's descriptor(), and LinkOpenFile unwraps it before passing
-// it on): kReadAt, kAppend, kSync and kClose
+// it on): kReadAt, kAppend, kSync, kTruncate and kClose
 // count the calls on every handle of this filesystem together (the 2nd kAppend is the second
 // Append on any of its files). An injected failure changes nothing, with two exceptions that
 // mimic the OS:
@@ -43,9 +43,10 @@ enum class FilesystemOperation {
   kOpenRegularFile,
   kReadAt,  // ReadableFile::ReadAt
   kCreateFile,
-  kAppend,  // WritableFile::Append
-  kSync,    // WritableFile::Sync
-  kClose,   // WritableFile::Close
+  kAppend,    // WritableFile::Append
+  kSync,      // WritableFile::Sync
+  kTruncate,  // WritableFile::Truncate
+  kClose,     // WritableFile::Close
   kCreateHardLink,
   kLinkOpenFile,
   kCreateSymlink,

@@ -70,6 +70,9 @@ class WritableFile {
   virtual Status Append(std::string_view data) = 0;
   // Flushes the data written so far to stable storage (fdatasync).
   virtual Status Sync() = 0;
+  // Cuts the file to its first `size` bytes and makes the next Append write there (ftruncate(2)
+  // and lseek(2)): how a retry undoes whatever part of a failed Append reached the file.
+  virtual Status Truncate(uint64_t size) = 0;
   // Closes the file; later calls fail with FailedPrecondition "cannot ACTION 'PATH': the file is
   // closed". Reports a failure of close(2) (data may be lost).
   virtual Status Close() = 0;

@@ -82,6 +82,14 @@ class MemoryFilesystem::OpenWritableFile : public WritableFile {
     return Status::Ok();
   }
 
+  Status Truncate(uint64_t size) override {
+    if (closed_) return ClosedFileError("truncate", path_);
+    std::lock_guard lock(*mutex_);
+    offset_ = static_cast<size_t>(size);
+    inode_->contents.resize(offset_);
+    return Status::Ok();
+  }
+
   Status Close() override {
     if (closed_) return ClosedFileError("close", path_);
     closed_ = true;

@@ -92,6 +92,15 @@ class PosixWritableFile : public WritableFile {
     return Status::Ok();
   }
 
+  Status Truncate(uint64_t size) override {
+    if (!file_.valid()) return ClosedFileError("truncate", path_);
+    const auto length = static_cast<off_t>(size);
+    if (::ftruncate(file_.get(), length) != 0 || ::lseek(file_.get(), length, SEEK_SET) < 0) {
+      return ErrnoStatus(errno, "truncate", path_);
+    }
+    return Status::Ok();
+  }
+
   Status Sync() override {
     if (!file_.valid()) return ClosedFileError("sync", path_);
     while (::fdatasync(file_.get()) != 0) {

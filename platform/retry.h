@@ -1,0 +1,34 @@
+// Retries of store input and output, for scanstate's and loadstate's /r and /w (USMT: "retries
+// for network errors while writing to a server"): a store on an NFS or SMB mount can fail a read
+// or write for a moment (EIO, ETIMEDOUT, a reset connection) and work again a second later.
+#pragma once
+
+#include <chrono>
+#include <functional>
+
+#include "base/status.h"
+#include "platform/clock.h"
+
+namespace tseq {
+
+struct RetryPolicy {
+  int retries = 0;                    // further attempts after a failure (/r)
+  std::chrono::milliseconds wait{0};  // before each further attempt (/w)
+};
+
+// Whether a failure may pass if the operation is tried again: an I/O error (the OS's EIO,
+// ETIMEDOUT, ENETUNREACH, ECONNRESET, ...). A missing file, a refusal, corruption, a wrong key or
+// a bad argument fail the same way every time and are never retried.
+bool IsRetryable(const Status& status);
+
+// Called before each retry with the failure and the number of the attempt to come (2 for the
+// first retry).
+using RetryObserver = std::function<void(const Status& failure, int next_attempt)>;
+
+// Runs `operation` until it succeeds, fails with a status IsRetryable refuses, or has failed
+// 1 + policy.retries times; waits policy.wait on `clock` before each retry. Returns the last
+// status. `operation` must be safe to run again after a failure (a positional read is).
+Status RunWithRetries(const RetryPolicy& policy, const Clock& clock,
+                      const std::function<Status()>& operation, const RetryObserver& on_retry = {});
+
+}  // namespace tseq
