@@ -185,7 +185,8 @@ captured_bytes=$(sed -n 's/^Captured \([0-9]*\) files\{0,1\} (\([0-9]*\) bytes\{
 sync_tree() { echo "find $1 \\( -type f -o -type d \\) -exec sync {} +"; }
 # borg drops the files it reads from the page cache (posix_fadvise DONTNEED): every capture's
 # setup reads the homes first, so that each one starts from a warm cache.
-warm="tar -C $home -cf - . >/dev/null"
+# (GNU tar reads nothing when its archive is /dev/null itself: hence the cat.)
+warm="tar -C $home -cf - . | cat >/dev/null"
 measure_rounds "$runs" 1 \
   scanstate "rm -rf $store; $warm" "$capture$accept" \
   tar_zstd "rm -f $tarzst; $warm" "tar -C $home -cf - . | zstd -T0 -3 -q -f -o $tarzst && sync $tarzst" \
@@ -328,7 +329,7 @@ hold real files copied from \`${source_list[*]}\` (whole files in sorted path or
 none over a quarter of its share), one source per user folder of the shipped \`miguser.yaml\`
 (\`${folders[*]}\`), owned by their user: **$file_count files, $directory_count folders and
 $symlink_count symlinks, $(mb "$data_bytes") MB of content**. Every tool reads the same homes from
-a warm page cache: each capture's setup reads them all first (\`tar -cf - . >/dev/null\`), as borg
+a warm page cache: each capture's setup reads them all first (\`tar -cf - . | cat >/dev/null\`), as borg
 drops the files it reads from the cache, which made the command after it read from disk.
 
 scanstate runs in simple mode (no \`/i\`: the shipped \`miguser.yaml\`, \`migapp.yaml\` and
