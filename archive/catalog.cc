@@ -1,7 +1,7 @@
 #include "archive/catalog.h"
 
-#include <algorithm>
-#include <set>
+#include <bit>
+#include <cstring>
 #include <unordered_set>
 
 #include "archive/little_endian.h"
@@ -23,156 +23,31 @@ void PutAttributes(std::string& out, const Attributes& attributes) {
   }
 }
 
-// Reads the encoded catalog front to back; the first failure sticks and names the byte.
-class CatalogParser {
- public:
-  CatalogParser(std::string_view bytes, std::string path) : bytes_(bytes), path_(std::move(path)) {}
-
-  bool failed() const { return !error_.ok(); }
-  const Status& error() const { return error_; }
-  size_t position() const { return position_; }
-  size_t remaining() const { return bytes_.size() - position_; }
-
-  void Fail(const std::string& rule) { FailAt(rule, position_); }
-  void FailAt(const std::string& rule, size_t position) {
-    if (failed()) return;
-    error_ = CorruptionError(path_ + ": the catalog is damaged: " + rule + " (at catalog byte " +
-                             std::to_string(position) + ")");
-  }
-
-  template <typename Unsigned>
-  Unsigned Read() {
-    if (failed()) return 0;
-    if (remaining() < sizeof(Unsigned)) {
-      Fail("it ends early");
-      return 0;
-    }
-    const auto value = LoadLittleEndian<Unsigned>(bytes_.data() + position_);
-    position_ += sizeof(Unsigned);
-    return value;
-  }
-
-  std::string_view ReadBytes(size_t count) {
-    if (failed()) return {};
-    if (remaining() < count) {
-      Fail("it ends early");
-      return {};
-    }
-    const std::string_view result = bytes_.substr(position_, count);
-    position_ += count;
-    return result;
-  }
-
-  std::string ReadString() { return std::string(ReadBytes(Read<uint32_t>())); }
-
-  // A count of items each at least `minimum_size` bytes long must fit in what is left.
-  uint64_t ReadCount(uint64_t (CatalogParser::*reader)(), size_t minimum_size) {
-    const size_t at = position_;
-    const uint64_t count = (this->*reader)();
-    if (!failed() && count > remaining() / minimum_size) {
-      FailAt("a count of " + std::to_string(count) + " does not fit in the catalog", at);
-      return 0;
-    }
-    return count;
-  }
-  uint64_t ReadCount32() { return Read<uint32_t>(); }
-  uint64_t ReadCount64() { return Read<uint64_t>(); }
-
-  Attributes ReadAttributes() {
-    Attributes attributes;
-    const uint64_t count = ReadCount(&CatalogParser::ReadCount32, 8);
-    for (uint64_t i = 0; i < count && !failed(); ++i) {
-      std::string key = ReadString();
-      std::string value = ReadString();
-      attributes.emplace_back(std::move(key), std::move(value));
-    }
-    return attributes;
-  }
-
- private:
-  std::string_view bytes_;
-  std::string path_;
-  size_t position_ = 0;
-  Status error_;
-};
-
-// The smallest encoded entry: fixed fields plus six empty strings and an empty xattr list.
-constexpr size_t kMinimumEntrySize =
-    4 + 4 + 1 + 4 + 4 + 4 + 4 + 4 + 8 + 4 + 8 + 8 + 4 + 8 + 4 + 4 + 4 + 4;
-constexpr size_t kBlockLocationSize = 16;
-
-void CheckBlockTable(CatalogParser& parser, const Catalog& catalog, const CatalogLayout& layout,
-                     size_t table_position) {
-  if (catalog.data_blocks.size() != layout.data_block_count) {
-    parser.FailAt("the block table lists " + std::to_string(catalog.data_blocks.size()) +
-                      " data blocks, the trailer " + std::to_string(layout.data_block_count),
-                  table_position);
-    return;
-  }
-  uint64_t expected_offset = layout.first_block_offset;
-  uint64_t total = 0;
-  for (size_t i = 0; i < catalog.data_blocks.size(); ++i) {
-    const BlockLocation& block = catalog.data_blocks[i];
-    const bool last = i + 1 == catalog.data_blocks.size();
-    if (block.offset != expected_offset || block.plain_size == 0 ||
-        block.plain_size > layout.block_size || (!last && block.plain_size != layout.block_size) ||
-        block.payload_size > MaximumPayloadSize(layout.block_size)) {
-      parser.FailAt(
-          "data block " + std::to_string(i) + " is not where or what the block " + "table says",
-          table_position + i * kBlockLocationSize);
-      return;
-    }
-    expected_offset += kBlockHeaderSize + block.payload_size + kTagSize;
-    total += block.plain_size;
-  }
-  if (expected_offset != layout.catalog_offset) {
-    parser.FailAt("the data blocks do not end where the catalog starts", table_position);
-  } else if (total != catalog.data_size) {
-    parser.FailAt("the data blocks hold " + std::to_string(total) + " bytes, not the " +
-                      std::to_string(catalog.data_size) + " of the data size",
-                  table_position);
+// Eight bytes, the first in the lowest bits (one load where the machine is little-endian).
+uint64_t LoadWord(const char* bytes) {
+  if constexpr (std::endian::native == std::endian::little) {
+    uint64_t word;
+    std::memcpy(&word, bytes, sizeof(word));
+    return word;
+  } else {
+    return LoadLittleEndian<uint64_t>(bytes);
   }
 }
 
-void CheckEntries(CatalogParser& parser, const Catalog& catalog, bool content_in_files,
-                  const std::vector<size_t>& entry_positions) {
-  std::unordered_set<std::string> seen_paths;
-  std::vector<std::pair<uint64_t, uint64_t>> ranges;  // offset, entry index
-  for (size_t i = 0; i < catalog.entries.size() && !parser.failed(); ++i) {
-    const CatalogEntry& entry = catalog.entries[i];
-    const size_t at = entry_positions[i];
-    const std::string which = "entry " + std::to_string(i);
-    if (entry.root >= catalog.roots.size()) {
-      parser.FailAt(which + " names root " + std::to_string(entry.root) + " of " +
-                        std::to_string(catalog.roots.size()),
-                    at);
-    } else if (!IsValidEntryPath(entry.path)) {
-      parser.FailAt(which + " has an invalid path", at);
-    } else if (!seen_paths.insert(std::to_string(entry.root) + '/' + entry.path).second) {
-      parser.FailAt(which + " repeats the path '" + entry.path + "'", at);
-    } else if (entry.type == EntryType::kFile && !content_in_files) {
-      if (entry.data_offset > catalog.data_size ||
-          entry.size > catalog.data_size - entry.data_offset) {
-        parser.FailAt(which + " ('" + entry.path + "') has content outside the data stream", at);
-      } else if (entry.size > 0) {
-        ranges.emplace_back(entry.data_offset, i);
-      }
-    } else if (entry.type == EntryType::kHardLink) {
-      if (entry.link_entry >= i || catalog.entries[entry.link_entry].type != EntryType::kFile) {
-        parser.FailAt(which + " ('" + entry.path + "') is a hard link to no earlier file", at);
-      }
-    }
-  }
-  std::sort(ranges.begin(), ranges.end());
-  uint64_t end = 0;
-  for (const auto& [offset, index] : ranges) {
-    if (parser.failed()) return;
-    if (offset < end) {
-      parser.FailAt("the content of entry " + std::to_string(index) + " overlaps another's",
-                    entry_positions[index]);
-    }
-    end = offset + catalog.entries[index].size;
-  }
+// The bytes of `word` that are zero, as the top bit of each such byte (exact, unlike the
+// shorter formula that can also flag a 0x01 byte next to a zero).
+uint64_t ZeroBytes(uint64_t word) {
+  constexpr uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fu;
+  return ~(((word & kLow7) + kLow7) | word | kLow7);
+}
+
+// Whether the `size` bytes at `component` start with a valid component: not empty, "." or "..".
+bool IsValidComponentStart(const char* component, size_t size) {
+  if (size == 0 || component[0] == '/') return false;
+  if (component[0] != '.') return true;
+  if (size == 1 || component[1] == '/') return false;
+  if (component[1] != '.') return true;
+  return size > 2 && component[2] != '/';
 }
 
 }  // namespace
@@ -192,16 +67,24 @@ const char* EntryTypeName(EntryType type) {
 }
 
 bool IsValidEntryPath(std::string_view path) {
-  if (path.empty() || path.front() == '/' || path.find('\0') != std::string_view::npos) {
-    return false;
+  const char* bytes = path.data();
+  const size_t size = path.size();
+  if (!IsValidComponentStart(bytes, size)) return false;
+  // Every path of a store is checked when it is opened: eight bytes at a time, looking only at
+  // the NULs and the slashes (after each of which a component starts).
+  size_t at = 0;
+  for (; at + 8 <= size; at += 8) {
+    const uint64_t word = LoadWord(bytes + at);
+    if (ZeroBytes(word) != 0) return false;
+    for (uint64_t slashes = ZeroBytes(word ^ 0x2f2f2f2f2f2f2f2fu); slashes != 0;
+         slashes &= slashes - 1) {
+      const size_t next = at + static_cast<size_t>(std::countr_zero(slashes)) / 8 + 1;
+      if (!IsValidComponentStart(bytes + next, size - next)) return false;
+    }
   }
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string_view::npos) end = path.size();
-    const std::string_view component = path.substr(start, end - start);
-    if (component.empty() || component == "." || component == "..") return false;
-    start = end + 1;
+  for (; at < size; ++at) {
+    if (bytes[at] == '\0') return false;
+    if (bytes[at] == '/' && !IsValidComponentStart(bytes + at + 1, size - at - 1)) return false;
   }
   return true;
 }
@@ -289,100 +172,6 @@ std::string EncodeCatalog(const Catalog& catalog) {
   AppendLittleEndian<uint64_t>(out, catalog.data_size);
   out.append(kCatalogEndMagic);
   return out;
-}
-
-Result<Catalog> DecodeCatalog(std::string_view bytes, const CatalogLayout& layout,
-                              const std::string& path) {
-  CatalogParser parser(bytes, path);
-  Catalog catalog;
-  if (parser.ReadBytes(kCatalogMagic.size()) != kCatalogMagic && !parser.failed()) {
-    parser.FailAt("no catalog magic", 0);
-  }
-  if (const uint32_t version = parser.Read<uint32_t>();
-      !parser.failed() && version != kCatalogVersion) {
-    parser.FailAt("unknown catalog version " + std::to_string(version), 4);
-  }
-  catalog.properties = parser.ReadAttributes();
-  const uint64_t root_count = parser.ReadCount(&CatalogParser::ReadCount32, 12);
-  for (uint64_t i = 0; i < root_count && !parser.failed(); ++i) {
-    CatalogRoot root;
-    root.name = parser.ReadString();
-    root.directory = parser.ReadString();
-    root.attributes = parser.ReadAttributes();
-    if (!parser.failed() && !IsValidEntryPath(root.directory)) {
-      parser.Fail("root " + std::to_string(i) + " has an invalid directory");
-    }
-    catalog.roots.push_back(std::move(root));
-  }
-  const uint64_t entry_count = parser.ReadCount(&CatalogParser::ReadCount64, kMinimumEntrySize);
-  std::vector<size_t> entry_positions;
-  catalog.entries.reserve(entry_count);
-  entry_positions.reserve(entry_count);
-  for (uint64_t i = 0; i < entry_count && !parser.failed(); ++i) {
-    entry_positions.push_back(parser.position());
-    CatalogEntry entry;
-    entry.root = parser.Read<uint32_t>();
-    entry.path = parser.ReadString();
-    const auto type = parser.Read<uint8_t>();
-    if (!parser.failed() && (type < 1 || type > 4)) {
-      parser.Fail("entry " + std::to_string(i) + " has unknown type " + std::to_string(type));
-    }
-    entry.type = static_cast<EntryType>(type);
-    entry.mode = parser.Read<uint32_t>();
-    entry.uid = parser.Read<uint32_t>();
-    entry.gid = parser.Read<uint32_t>();
-    entry.owner = parser.ReadString();
-    entry.group = parser.ReadString();
-    entry.mtime_seconds = static_cast<int64_t>(parser.Read<uint64_t>());
-    entry.mtime_nanoseconds = parser.Read<uint32_t>();
-    entry.size = parser.Read<uint64_t>();
-    entry.data_offset = parser.Read<uint64_t>();
-    entry.symlink_target = parser.ReadString();
-    entry.link_entry = parser.Read<uint64_t>();
-    const uint64_t attribute_count = parser.ReadCount(&CatalogParser::ReadCount32, 8);
-    for (uint64_t a = 0; a < attribute_count && !parser.failed(); ++a) {
-      ExtendedAttribute attribute;
-      attribute.name = parser.ReadString();
-      attribute.value = parser.ReadString();
-      entry.extended_attributes.push_back(std::move(attribute));
-    }
-    entry.access_acl = parser.ReadString();
-    entry.default_acl = parser.ReadString();
-    if (parser.Read<uint32_t>() != 0 && !parser.failed()) {
-      parser.Fail("entry " + std::to_string(i) + " has unknown flags");
-    }
-    if (!parser.failed() && (entry.mode & ~07777u) != 0) {
-      parser.Fail("entry " + std::to_string(i) + " has mode bits beyond 07777");
-    }
-    if (!parser.failed() && entry.mtime_nanoseconds >= 1000000000u) {
-      parser.Fail("entry " + std::to_string(i) + " has a nanosecond field over a second");
-    }
-    catalog.entries.push_back(std::move(entry));
-  }
-  const size_t table_position = parser.position();
-  const uint64_t block_count = parser.ReadCount(&CatalogParser::ReadCount64, kBlockLocationSize);
-  catalog.data_blocks.reserve(block_count);
-  for (uint64_t i = 0; i < block_count && !parser.failed(); ++i) {
-    BlockLocation block;
-    block.offset = parser.Read<uint64_t>();
-    block.payload_size = parser.Read<uint32_t>();
-    block.plain_size = parser.Read<uint32_t>();
-    catalog.data_blocks.push_back(block);
-  }
-  catalog.data_size = parser.Read<uint64_t>();
-  if (parser.ReadBytes(kCatalogEndMagic.size()) != kCatalogEndMagic && !parser.failed()) {
-    parser.Fail("no end magic");
-  }
-  if (!parser.failed() && parser.remaining() != 0) parser.Fail("bytes follow the end magic");
-  if (!parser.failed()) CheckBlockTable(parser, catalog, layout, table_position);
-  if (!parser.failed() && layout.content_in_files && catalog.data_size != 0) {
-    parser.FailAt("a directory store's catalog has a data stream", table_position);
-  }
-  if (!parser.failed()) {
-    CheckEntries(parser, catalog, layout.content_in_files, entry_positions);
-  }
-  if (parser.failed()) return parser.error();
-  return catalog;
 }
 
 }  // namespace tseq::archive

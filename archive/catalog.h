@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -87,6 +88,27 @@ struct CatalogLayout {
 // catalog byte N)" on any violation of docs/store-format.md's rules.
 Result<Catalog> DecodeCatalog(std::string_view bytes, const CatalogLayout& layout,
                               const std::string& path);
+
+// Gives the bytes of an encoded catalog in order, piece by piece: each call returns the next
+// piece, which must stay valid until the next call, or an empty view when there are no more.
+using CatalogPieces = std::function<std::string_view()>;
+
+// How DecodeCatalog goes about its work; the result is the same either way.
+struct CatalogDecodeOptions {
+  // The entries of a large catalog fill many pages of fresh memory, each of which the kernel
+  // must map and zero when it is first written. With this set, a helper thread has them mapped
+  // ahead of the decoder (Linux 5.14 and later; elsewhere nothing happens). For a machine with
+  // a core to spare.
+  bool map_memory_ahead = false;
+};
+
+// DecodeCatalog for a catalog of `size` bytes that arrives in pieces, e.g. block by block while
+// later blocks are still being decoded; the same result and errors as for the concatenated
+// pieces. Asks for no piece beyond `size` bytes; the part of a piece beyond them is ignored.
+// Pieces that end before `size` bytes fail the decode, as a catalog that ends early.
+Result<Catalog> DecodeCatalog(size_t size, const CatalogPieces& next_piece,
+                              const CatalogLayout& layout, const std::string& path,
+                              CatalogDecodeOptions options = {});
 
 // Builds a catalog entry by entry, refusing what a reader would reject. Both store writers use it.
 class CatalogBuilder {

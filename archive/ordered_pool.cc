@@ -23,9 +23,10 @@ OrderedPool::~OrderedPool() {
   for (std::thread& worker : workers_) worker.join();
 }
 
-void OrderedPool::Submit(std::string input, uint64_t tag) {
+void OrderedPool::Submit(std::string input, uint64_t tag, std::string output) {
   auto slot = std::make_shared<Slot>();
   slot->item.input = std::move(input);
+  slot->item.output = std::move(output);
   slot->item.tag = tag;
   {
     std::lock_guard<std::mutex> lock(mutex_);

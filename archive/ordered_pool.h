@@ -44,8 +44,10 @@ class OrderedPool {
   OrderedPool(const OrderedPool&) = delete;
   OrderedPool& operator=(const OrderedPool&) = delete;
 
-  // Queues an item. REQUIRES: !Full().
-  void Submit(std::string input, uint64_t tag);
+  // Queues an item. `output` starts as the item's output, so that a caller can hand back the
+  // buffer of an item it has finished with and spare the function an allocation.
+  // REQUIRES: !Full().
+  void Submit(std::string input, uint64_t tag, std::string output = {});
   bool Full() const;
   bool Empty() const;
   // Waits for the oldest submitted item to finish and returns it. REQUIRES: !Empty().

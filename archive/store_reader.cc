@@ -31,6 +31,11 @@ StoreReader::StoreReader(std::unique_ptr<ReadableFile> file, StoreHeader header,
 
 StoreReader::~StoreReader() = default;
 
+size_t StoreReader::WorkerCount() const {
+  return options_.threads != 0 ? options_.threads
+                               : std::max(1u, std::thread::hardware_concurrency());
+}
+
 Result<std::unique_ptr<StoreReader>> StoreReader::Open(std::unique_ptr<ReadableFile> file,
                                                        std::string_view key_text,
                                                        StoreReaderOptions options) {
@@ -107,29 +112,7 @@ Status StoreReader::OpenTrailerAndCatalog(uint64_t file_size) {
       trailer_.catalog_size > trailer_.catalog_block_count * uint64_t{header_.block_size}) {
     return CorruptionError(store_path + ": the store's trailer is inconsistent" + trailer_at);
   }
-  std::string catalog_bytes;
-  std::string plaintext;
-  uint64_t offset = trailer_.catalog_offset;
-  for (uint64_t i = 0; i < trailer_.catalog_block_count; ++i) {
-    const uint64_t index = trailer_.data_block_count + i;
-    BlockHeader block_header;
-    TSEQ_RETURN_IF_ERROR(ReadRawBlock(offset, index, BlockKind::kCatalog, raw_, block_header));
-    TSEQ_RETURN_IF_ERROR(codec_.Decode(block_header, raw_, offset, store_path, plaintext));
-    catalog_bytes += plaintext;
-    offset += raw_.size();
-    if (catalog_bytes.size() > trailer_.catalog_size) break;
-  }
-  if (offset != file_size - kTrailerSize || catalog_bytes.size() != trailer_.catalog_size) {
-    return CorruptionError(store_path + ": the catalog blocks do not fill the space before the " +
-                           "trailer" + trailer_at);
-  }
-  const CatalogLayout layout{.block_size = header_.block_size,
-                             .first_block_offset = kHeaderSize,
-                             .catalog_offset = trailer_.catalog_offset,
-                             .data_block_count = trailer_.data_block_count,
-                             .content_in_files = options_.content_in_files};
-  TSEQ_ASSIGN_OR_RETURN(catalog_, DecodeCatalog(catalog_bytes, layout, store_path));
-  return Status::Ok();
+  return LoadCatalog(file_size, trailer_at);
 }
 
 Status StoreReader::ReadRawBlock(uint64_t offset, uint64_t index, BlockKind kind, std::string& raw,
@@ -146,10 +129,11 @@ Status StoreReader::ReadRawBlock(uint64_t offset, uint64_t index, BlockKind kind
     return CorruptionError(where + " is compressed in a store without compression");
   }
   const size_t rest = header.payload_size + kTagSize;
-  std::string body;
-  TSEQ_RETURN_IF_ERROR(ReadExactly(*file_, offset + kBlockHeaderSize, rest, body));
-  if (body.size() != rest) return CorruptionError(where + " is truncated");
-  raw += body;
+  // The rest of the block goes straight behind its header: no second buffer, no copy.
+  raw.resize(kBlockHeaderSize + rest);
+  TSEQ_ASSIGN_OR_RETURN(const size_t count, file_->ReadAt(offset + kBlockHeaderSize,
+                                                          raw.data() + kBlockHeaderSize, rest));
+  if (count != rest) return CorruptionError(where + " is truncated");
   return Status::Ok();
 }
 
@@ -227,8 +211,7 @@ Status StoreReader::RunBlockPipeline(
     return InvalidArgumentError(path() + ": no data blocks " + std::to_string(first) + " to " +
                                 std::to_string(first + count));
   }
-  size_t threads = options_.threads;
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  const size_t threads = WorkerCount();
   std::vector<std::unique_ptr<BlockCodec>> codecs;
   for (size_t i = 0; i < threads; ++i) {
     codecs.push_back(std::make_unique<BlockCodec>(header_, keys_));

@@ -8,8 +8,8 @@
 // Errors: CorruptionError for any damage, truncation or appended bytes (the message names the
 // path and the offset or block); UnauthenticatedError for a missing or wrong key;
 // FailedPreconditionError for a format version this reader does not read; the file's own errors
-// (IoError) as they come. Not thread-safe: one thread at a time (ReadDataBlocks uses its own
-// workers internally).
+// (IoError) as they come. Not thread-safe: one thread at a time (Open and ReadDataBlocks use their
+// own workers internally).
 #pragma once
 
 #include <cstdint>
@@ -29,7 +29,7 @@
 namespace tseq::archive {
 
 struct StoreReaderOptions {
-  size_t threads = 0;  // workers for ReadDataBlocks; 0: one per core
+  size_t threads = 0;  // workers for decoding the catalog and ReadDataBlocks; 0: one per core
   // The store is a directory store's catalog.mig: file content lives in files beside it.
   bool content_in_files = false;
 };
@@ -74,6 +74,14 @@ class StoreReader {
   Status OpenTrailerAndCatalog(uint64_t file_size);
   // A clear message for a store whose last bytes are not a trailer.
   Status MissingTrailerError(uint64_t file_size);
+  // Reads, decodes and checks the catalog blocks (their offset and number are in trailer_) and
+  // the catalog they hold into catalog_ (store_reader_catalog.cc).
+  Status LoadCatalog(uint64_t file_size, const std::string& trailer_at);
+  // LoadCatalog for a store whose catalog blocks are not what the trailer says: finds and
+  // reports the first problem, one block after the other.
+  Status LoadCatalogInOrder(uint64_t file_size, const std::string& trailer_at);
+  // options_.threads, or one per core.
+  size_t WorkerCount() const;
   // Reads the raw block (header, payload, tag) that starts at `offset`, checking its header
   // against what is expected of it.
   Status ReadRawBlock(uint64_t offset, uint64_t index, BlockKind kind, std::string& raw,
