@@ -392,7 +392,8 @@ EOM
 
 loadstate restores into a fresh target root that has the same accounts (so no \`/lac\`): it
 creates the homes, writes each file to a temporary name, applies owner, mode, ACLs, attributes and
-time, syncs it and its folder, and renames it into place. tar extracts into a fresh folder as
+time, and, once a filesystem sync has made its batch of files durable, renames it into place.
+tar extracts into a fresh folder as
 root (owners, modes and times restored). A restore writes the whole dataset, so its time depends
 on the disk's write and sync speed, which on a shared virtual machine varies from run to run far
 more than CPU work does (see the spread of each row).
