@@ -14,6 +14,12 @@ std::string ParentOf(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
+// Runs `operation` under `retry`'s policy (once, without retries).
+Status Retried(const SinkRetry& retry, const std::function<Status()>& operation) {
+  if (retry.policy.retries <= 0) return operation();
+  return RunWithRetries(retry.policy, *retry.clock, operation, retry.on_retry);
+}
+
 class FileSink : public ByteSink {
  public:
   FileSink(Filesystem& filesystem, std::string path, std::unique_ptr<WritableFile> file,
@@ -31,7 +37,7 @@ class FileSink : public ByteSink {
   Status Append(std::string_view bytes) override {
     if (!file_) return FailedPreconditionError("cannot write '" + partial_path_ + "': closed");
     bool retrying = false;
-    const Status appended = Retried([&]() -> Status {
+    const Status appended = Retried(retry_, [&]() -> Status {
       if (std::exchange(retrying, true)) TSEQ_RETURN_IF_ERROR(file_->Truncate(written_));
       return file_->Append(bytes);
     });
@@ -43,7 +49,8 @@ class FileSink : public ByteSink {
     if (!file_) return FailedPreconditionError("cannot write '" + partial_path_ + "': closed");
     Status status = file_->Sync();
     if (status.ok()) status = file_->Close();
-    if (status.ok()) status = Retried([&] { return filesystem_.Rename(partial_path_, path_); });
+    if (status.ok())
+      status = Retried(retry_, [&] { return filesystem_.Rename(partial_path_, path_); });
     if (!status.ok()) {
       Abandon();
       return status;
@@ -60,11 +67,6 @@ class FileSink : public ByteSink {
   }
 
  private:
-  Status Retried(const std::function<Status()>& operation) {
-    if (retry_.policy.retries <= 0) return operation();
-    return RunWithRetries(retry_.policy, *retry_.clock, operation, retry_.on_retry);
-  }
-
   Filesystem& filesystem_;
   std::string path_;
   std::string partial_path_;
@@ -83,9 +85,7 @@ Result<std::unique_ptr<ByteSink>> NewFileSink(Filesystem& filesystem, const std:
     TSEQ_ASSIGN_OR_RETURN(file, filesystem.CreateFile(partial_path, 0600, CreateMode::kTruncate));
     return Status::Ok();
   };
-  TSEQ_RETURN_IF_ERROR(retry.policy.retries > 0
-                           ? RunWithRetries(retry.policy, *retry.clock, create, retry.on_retry)
-                           : create());
+  TSEQ_RETURN_IF_ERROR(Retried(retry, create));
   return std::unique_ptr<ByteSink>(
       std::make_unique<FileSink>(filesystem, path, std::move(file), std::move(retry)));
 }

@@ -128,7 +128,7 @@ class ProfileRestorer {
   std::optional<HardLinkSource> hard_link_;
   std::set<std::string> warned_names_;
   std::map<uint64_t, std::string> restored_files_;  // file entry -> where it was restored
-  std::set<std::string> known_folders_;              // folders made or found in this Restore
+  std::set<std::string> known_folders_;             // folders made or found in this Restore
   ProfileRestoreSummary summary_;
   std::function<void(uint64_t)> on_bytes_;
   const RestoreErrorHandler* on_error_ = nullptr;

@@ -166,11 +166,9 @@ Result<OpenedCaptureFile> ProfileWalker::OpenForCapture(const CaptureItem& item)
   capture.size = opened.info.size;
   capture.same_as_walked = opened.info.device == item.device && opened.info.inode == item.inode;
   if (item.metadata_pending) {
+    // OpenRegularFile opened a regular file, which is what the metadata describes.
     TSEQ_ASSIGN_OR_RETURN(const FileMetadata metadata,
                           metadata_.ReadOpenFile(*opened.file, opened.info));
-    if (metadata.type != FileType::kRegular) {
-      return InvalidArgumentError("cannot open '" + item.host_path + "': not a regular file");
-    }
     capture.entry = EntryFor(item.entry.path, metadata);
   } else {
     capture.entry = item.entry;
