@@ -84,6 +84,11 @@ class SequenceTreeLoader {
   // a %NAME% that another file of the tree defines (a child using its parent's variable, a parent
   // using what its child set); those warnings are dropped here.
   void ReportTo(Diagnostics& diagnostics) const {
+    if (!runs_children_) {
+      // A lone file's loader knew every name the file defines: there is nothing to drop.
+      for (const Diagnostic& diagnostic : diagnostics_.all()) diagnostics.Add(diagnostic);
+      return;
+    }
     std::set<std::string> defined;
     for (const SequenceFile& file : tree_.files_) {
       for (const VariableDefinition& variable : file.sequence->variables) {
@@ -92,7 +97,7 @@ class SequenceTreeLoader {
       CollectSetNames(file.sequence->steps, catalog_, defined);
     }
     for (const Diagnostic& diagnostic : diagnostics_.all()) {
-      if (runs_children_ && defined.count(UnknownReferenceName(diagnostic)) > 0) continue;
+      if (defined.count(UnknownReferenceName(diagnostic)) > 0) continue;
       diagnostics.Add(diagnostic);
     }
   }

@@ -34,7 +34,8 @@ class SequenceReader {
  public:
   explicit SequenceReader(ValidationContext& context) : context_(context) {}
 
-  void Read(const Value& root, Sequence& sequence) {
+  // Consumes `root`: each step's `with:` map is moved into the step, not copied.
+  void Read(Value& root, Sequence& sequence) {
     if (root.is_null()) {
       SourceLocation location = root.location;
       location.file = sequence.source_file;
@@ -60,7 +61,7 @@ class SequenceReader {
     if (variables != nullptr && !variables->is_null()) {
       ReadVariables(*variables, sequence.variables);
     }
-    if (const Value* steps = Require(root, "steps", "sequence")) {
+    if (Value* steps = Require(root, "steps", "sequence")) {
       if (ReadItems(*steps, sequence.steps) && steps->items.empty()) {
         context_.AddWarning(steps->location, "sequence '" + sequence.name + "' has no steps");
       }
@@ -68,8 +69,11 @@ class SequenceReader {
   }
 
  private:
-  const Value* Require(const Value& map, const std::string& key, const std::string& owner) {
-    const Value* value = map.Find(key);
+  // Value* for a Value the reader may consume, const Value* otherwise.
+  template <typename MapValue>
+  auto Require(MapValue& map, const std::string& key, const std::string& owner)
+      -> decltype(map.Find(key)) {
+    auto* value = map.Find(key);
     if (value == nullptr) {
       context_.AddError(map.location, owner + " is missing required key '" + key + "'");
     }
@@ -145,19 +149,19 @@ class SequenceReader {
   }
 
   // Returns whether `list` was a list; its items that are valid are appended to `nodes`.
-  bool ReadItems(const Value& list, std::vector<SequenceNode>& nodes) {
+  bool ReadItems(Value& list, std::vector<SequenceNode>& nodes) {
     if (!list.is_list()) {
       context_.AddError(list.location,
                         std::string("'steps' must be a list, not ") + list.KindName());
       return false;
     }
-    for (const Value& item : list.items) {
+    for (Value& item : list.items) {
       if (std::optional<SequenceNode> node = ReadItem(item)) nodes.push_back(std::move(*node));
     }
     return true;
   }
 
-  std::optional<SequenceNode> ReadItem(const Value& item) {
+  std::optional<SequenceNode> ReadItem(Value& item) {
     if (!item.is_map()) {
       context_.AddError(item.location,
                         std::string("an item in 'steps' must be a map, not ") + item.KindName());
@@ -221,20 +225,19 @@ class SequenceReader {
     return node.name.empty() ? kind : std::string(kind) + " '" + node.name + "'";
   }
 
-  SequenceNode ReadStep(const Value& item) {
+  SequenceNode ReadStep(Value& item) {
     SequenceNode node;
     node.kind = NodeKind::kStep;
     ReadCommon(item, "name", node);
     const std::string owner = Owner("step", node);
     context_.CheckKeys(item, kStepKeys, owner, kGroupOnlyKeys, "a step");
 
-    const Value* with = item.Find("with");
+    Value* with = item.Find("with");
     if (with != nullptr && !with->is_map() && !with->is_null()) {
       context_.AddError(with->location,
                         std::string("'with' must be a map of properties, not ") + with->KindName());
       with = nullptr;
     }
-    if (with != nullptr && with->is_map()) node.properties = *with;
 
     const StepSchema* schema = nullptr;
     if (const Value* type = Require(item, "type", owner)) {
@@ -258,6 +261,7 @@ class SequenceReader {
 
     if (const Value* timeout = item.Find("timeout")) node.timeout = ReadTimeout(*timeout);
     if (const Value* retry = item.Find("retry")) node.retry = ReadRetry(*retry);
+    if (with != nullptr && with->is_map()) node.properties = std::move(*with);
     return node;
   }
 
@@ -310,13 +314,13 @@ class SequenceReader {
     return policy;
   }
 
-  SequenceNode ReadGroup(const Value& item) {
+  SequenceNode ReadGroup(Value& item) {
     SequenceNode node;
     node.kind = NodeKind::kGroup;
     ReadCommon(item, "group", node);
     const std::string owner = Owner("group", node);
     context_.CheckKeys(item, kGroupKeys, owner, kStepOnlyKeys, "a group");
-    if (const Value* steps = Require(item, "steps", owner)) {
+    if (Value* steps = Require(item, "steps", owner)) {
       if (ReadItems(*steps, node.children) && steps->items.empty()) {
         context_.AddWarning(steps->location, owner + " has no steps");
       }

@@ -11,6 +11,13 @@ const Value* Value::Find(std::string_view key) const {
   return nullptr;
 }
 
+Value* Value::Find(std::string_view key) {
+  for (auto& [entry_key, entry_value] : entries) {
+    if (entry_key == key) return &entry_value;
+  }
+  return nullptr;
+}
+
 const char* Value::KindName() const {
   switch (kind) {
     case Kind::kNull:

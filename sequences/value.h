@@ -34,6 +34,7 @@ struct Value {
   bool is_map() const { return kind == Kind::kMap; }
   // kMap: the value under `key` (exact match), or nullptr.
   const Value* Find(std::string_view key) const;
+  Value* Find(std::string_view key);
   // "a map", "a list", "a string", "nothing" — for error messages.
   const char* KindName() const;
 };
