@@ -310,6 +310,11 @@ class LoadStateRun {
     log_.Information("restoring " + user.mapped.name + " into '" + home + "'" +
                      (target->created ? " (created)" : ""));
     ProfileRestorer restorer(*store_, *target->directory, *accounts_, *account, log_, hard_link);
+    // A home that existed keeps its own mode and time; one made here gets the source's.
+    if (target->created && user.record.home_mode && user.record.home_modified) {
+      restorer.SetHomeMetadata(
+          {.mode = *user.record.home_mode, .modified = *user.record.home_modified});
+    }
     Result<ProfileRestoreSummary> summary = restorer.Restore(
         user.root, home,
         [&](const std::string& object, const Status& status) { return Skip(object, status); },

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 #include <sys/xattr.h>
 
 #include "migration/loadstate_test_support.h"
@@ -71,6 +72,8 @@ TEST_SUITE("RunLoadState") {
     const FileInfo link = fixture.Info(home + "/Documents/report-link.odt");
     CHECK(link.inode == file.inode);
     CHECK(link.link_count == 2);
+    // No home_mode / home_modified in this store (SourceAlice has none): the created home is
+    // private to its user.
     const FileInfo created_home = fixture.Info(home);
     CHECK(created_home.mode == 0700);
     CHECK(created_home.owner == 2001);
@@ -80,6 +83,38 @@ TEST_SUITE("RunLoadState") {
       CHECK(metadata->extended_attributes ==
             std::vector<ExtendedAttribute>{{"user.comment", "draft"}});
     }
+  }
+
+  TEST_CASE(
+      "a home loadstate creates gets the source home's mode and time; an existing one keeps its "
+      "own") {
+    LoadStateFixture fixture;
+    Profile alice = loadstate_testing::SourceAlice();
+    alice.home_mode = 0751;
+    const auto source_time = std::chrono::system_clock::time_point(
+        std::chrono::seconds(1770000000) + std::chrono::nanoseconds(5));
+    alice.home_modified = source_time;
+    Profile bob = alice;
+    bob.name = "PC01\\bob";
+    bob.user = "bob";
+    bob.home = "/home/bob";
+    bob.owner_name = "bob";
+    bob.group_name = "bob";
+    REQUIRE(fixture.filesystem->CreateDirectories(fixture.Target("/home/bob"), 0710).ok());
+    REQUIRE(::chmod(fixture.Target("/home/bob").c_str(), 0710) == 0);
+    const std::string store =
+        fixture.WriteProfiles({{alice, {Directory("Documents"), File("Documents/a.txt", "A")}},
+                               {bob, {File("notes.txt", "B")}}});
+    const auto result = fixture.Run({store});
+    CHECK_MESSAGE(result.code == 0, result.error);
+
+    const FileInfo created = fixture.Info(fixture.Target("/home/alice"));
+    CHECK(created.mode == 0751);
+    CHECK(created.owner == 2001);
+    CHECK(created.modified == source_time);  // set after everything inside it was written
+    const FileInfo existing = fixture.Info(fixture.Target("/home/bob"));
+    CHECK(existing.mode == 0710);
+    CHECK(existing.modified != source_time);
   }
 
   TEST_CASE("restoring the same store twice changes nothing and makes no copies") {

@@ -118,6 +118,8 @@ class Discoverer {
       profile.group_name = group->name;
     }
     claimed_.insert(host_home);
+    profile.home_mode = info.mode & 07777;
+    profile.home_modified = info.modified;
     home_modified_.push_back(info.modified);
     result_.profiles.push_back(std::move(profile));
   }

@@ -71,6 +71,10 @@ struct Profile {
   std::optional<std::chrono::system_clock::time_point> last_logon;
   LastLogonSource last_logon_source = LastLogonSource::kNone;
   bool logged_on = false;  // a USER_PROCESS record in var/run/utmp names this user
+  // The home folder itself (discovery always fills both), which a restore that creates the home
+  // gives back.
+  std::optional<mode_t> home_mode;  // permission bits (07777)
+  std::optional<std::chrono::system_clock::time_point> home_modified;
 };
 
 struct ProfileDiscoveryOptions {

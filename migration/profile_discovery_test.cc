@@ -105,6 +105,9 @@ TEST_SUITE("DiscoverProfiles") {
     CHECK(alice.local);
     CHECK(alice.last_logon == kHomeTime);
     CHECK(alice.last_logon_source == LastLogonSource::kHomeDirectory);
+    CHECK(alice.home_modified == kHomeTime);
+    REQUIRE(alice.home_mode.has_value());
+    CHECK(*alice.home_mode == 0755);
     CHECK_FALSE(alice.logged_on);
     CHECK(discovered.profiles[1].group_name == "users");
   }

@@ -8,6 +8,9 @@
 //   attributes  home=/home/alice  local=yes|no  uid=1000  gid=1000  owner=alice  group=alice
 //               last_logon=SECONDS (since the epoch; absent when unknown)
 //               last_logon_source=lastlog|wtmp|home directory   machine=PC01
+//               home_mode=0755 (octal permission bits of the home folder)
+//               home_modified=SECONDS.NANOSECONDS (its modification time; 9 digits after the dot)
+//               (both or neither; stores written before they existed lack both)
 //
 // Entries of a root have paths relative to the home ("Documents/a.odt"); "" is never an entry:
 // the home itself is recorded by the root.
@@ -23,6 +26,7 @@
 #include "base/status.h"
 #include "migration/profile_discovery.h"
 #include "migration/user_mapping.h"
+#include "platform/file_metadata.h"
 
 namespace tseq {
 
@@ -42,14 +46,18 @@ struct ProfileRecord {
   std::string group;
   std::string machine;  // the source machine's name
   std::optional<std::chrono::system_clock::time_point> last_logon;
+  // The home folder's own mode and time on the source; nullopt in stores that predate them.
+  std::optional<mode_t> home_mode;
+  std::optional<FileTime> home_modified;
 
   StoredProfile ToStoredProfile() const { return StoredProfile{name, home, local}; }
 };
 
 // Reads a root written by ProfileToCatalogRoot. InvalidArgument "store root N ('NAME') is not a
 // profile: ..." when the name is not DOMAIN\user, or `home` is missing, not absolute or does not
-// match the directory, or a number is malformed: a store from another tool, or damaged in a way
-// its authentication could not see (an unencrypted, hand-edited directory store).
+// match the directory, or a number or the home's mode or time is malformed: a store from another
+// tool, or damaged in a way its authentication could not see (an unencrypted, hand-edited directory
+// store).
 Result<ProfileRecord> ProfileRecordFromCatalogRoot(const archive::CatalogRoot& root, size_t index);
 
 }  // namespace tseq

@@ -18,6 +18,9 @@ Profile Alice() {
   profile.local = true;
   profile.last_logon = std::chrono::system_clock::time_point(std::chrono::seconds(1795525509));
   profile.last_logon_source = LastLogonSource::kWtmp;
+  profile.home_mode = 02750;
+  profile.home_modified = std::chrono::system_clock::time_point(std::chrono::seconds(1795525000) +
+                                                                std::chrono::nanoseconds(42));
   return profile;
 }
 
@@ -41,6 +44,41 @@ TEST_SUITE("ProfileRecord") {
     CHECK(std::chrono::duration_cast<std::chrono::seconds>(record->last_logon->time_since_epoch())
               .count() == 1795525509);
     CHECK(record->ToStoredProfile().home == "/home/alice");
+    CHECK(record->home_mode == mode_t{02750});
+    CHECK(record->home_modified == FileTime{1795525000, 42});
+  }
+
+  TEST_CASE("the home's mode and time are written as octal and SECONDS.NANOSECONDS") {
+    const archive::CatalogRoot root = ProfileToCatalogRoot(Alice(), "PC01");
+    const auto value = [&root](const std::string& key) {
+      for (const auto& [name, text] : root.attributes) {
+        if (name == key) return text;
+      }
+      return std::string("(absent)");
+    };
+    CHECK(value("home_mode") == "2750");
+    CHECK(value("home_modified") == "1795525000.000000042");
+  }
+
+  TEST_CASE("a home time before 1970 keeps its sign on the seconds only") {
+    Profile old = Alice();
+    old.home_modified = std::chrono::system_clock::time_point(-std::chrono::seconds(2) +
+                                                              std::chrono::milliseconds(250));
+    Result<ProfileRecord> record =
+        ProfileRecordFromCatalogRoot(ProfileToCatalogRoot(old, "PC01"), 0);
+    REQUIRE(record.ok());
+    CHECK(record->home_modified == FileTime{-2, 250000000});
+  }
+
+  TEST_CASE("a store from before the home's mode and time were recorded has neither") {
+    Profile profile = Alice();
+    profile.home_mode.reset();
+    const archive::CatalogRoot root = ProfileToCatalogRoot(profile, "PC01");
+    for (const auto& [name, text] : root.attributes) CHECK(name.rfind("home_", 0) != 0);
+    Result<ProfileRecord> record = ProfileRecordFromCatalogRoot(root, 0);
+    REQUIRE(record.ok());
+    CHECK_FALSE(record->home_mode.has_value());
+    CHECK_FALSE(record->home_modified.has_value());
   }
 
   TEST_CASE("a directory-service profile without a known last logon keeps none") {
@@ -84,6 +122,22 @@ TEST_SUITE("ProfileRecord") {
       }
       CHECK(ProfileRecordFromCatalogRoot(root, 0).status().message() ==
             "store root 0 ('PC01\\alice') is not a profile: local is 'maybe', not yes or no");
+    }
+    SUBCASE("home_mode") {
+      for (auto& [key, value] : root.attributes) {
+        if (key == "home_mode") value = "0758";
+      }
+      CHECK(ProfileRecordFromCatalogRoot(root, 0).status().message() ==
+            "store root 0 ('PC01\\alice') is not a profile: home_mode '0758' is not an octal "
+            "mode");
+    }
+    SUBCASE("home_modified") {
+      for (auto& [key, value] : root.attributes) {
+        if (key == "home_modified") value = "1795525000.5";
+      }
+      CHECK(ProfileRecordFromCatalogRoot(root, 0).status().message() ==
+            "store root 0 ('PC01\\alice') is not a profile: home_modified '1795525000.5' is not "
+            "SECONDS.NANOSECONDS");
     }
   }
 }

@@ -339,6 +339,12 @@ Result<ProfileRestoreSummary> ProfileRestorer::Restore(
       ++summary_.skipped;
     }
   }
+  if (home_metadata_.has_value()) {
+    if (const Status status = home_.ApplyMetadata("", *home_metadata_);
+        !status.ok() && !on_error(machine_home, status)) {
+      return status;
+    }
+  }
   // Names of links and symlinks, folders' metadata: everything on disk before reporting success.
   if (const Status status = home_.SyncFilesystem();
       !status.ok() && !on_error(machine_home, status)) {

@@ -91,6 +91,11 @@ class ProfileRestorer {
                                         const std::function<void(uint64_t)>& on_bytes = {},
                                         const std::vector<bool>* selected = nullptr);
 
+  // Applied to the home folder itself by every later Restore, after all its entries, before the
+  // final sync (loadstate gives a home it created the source home's mode and time). A failure is
+  // handed to `on_error` with the home's machine path, as an entry's would be.
+  void SetHomeMetadata(MetadataUpdate update) { home_metadata_ = std::move(update); }
+
   // The name of the `number`th collision copy of `relative`: "a/b (1).txt", "a/.bashrc (2)",
   // "a/archive.tar (1).gz".
   static std::string NumberedName(const std::string& relative, int number);
@@ -134,6 +139,7 @@ class ProfileRestorer {
   const RestoreErrorHandler* on_error_ = nullptr;
   RestoreBatch batch_;
   Status stop_;  // the error that stopped a batch, reported as it is by Restore
+  std::optional<MetadataUpdate> home_metadata_;
 };
 
 }  // namespace tseq
