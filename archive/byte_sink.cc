@@ -14,12 +14,6 @@ std::string ParentOf(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
-// Runs `operation` under `retry`'s policy (once, without retries).
-Status Retried(const SinkRetry& retry, const std::function<Status()>& operation) {
-  if (retry.policy.retries <= 0) return operation();
-  return RunWithRetries(retry.policy, *retry.clock, operation, retry.on_retry);
-}
-
 class FileSink : public ByteSink {
  public:
   FileSink(Filesystem& filesystem, std::string path, std::unique_ptr<WritableFile> file,
@@ -37,7 +31,7 @@ class FileSink : public ByteSink {
   Status Append(std::string_view bytes) override {
     if (!file_) return FailedPreconditionError("cannot write '" + partial_path_ + "': closed");
     bool retrying = false;
-    const Status appended = Retried(retry_, [&]() -> Status {
+    const Status appended = RunWithRetries(retry_, [&]() -> Status {
       if (std::exchange(retrying, true)) TSEQ_RETURN_IF_ERROR(file_->Truncate(written_));
       return file_->Append(bytes);
     });
@@ -50,7 +44,7 @@ class FileSink : public ByteSink {
     Status status = file_->Sync();
     if (status.ok()) status = file_->Close();
     if (status.ok())
-      status = Retried(retry_, [&] { return filesystem_.Rename(partial_path_, path_); });
+      status = RunWithRetries(retry_, [&] { return filesystem_.Rename(partial_path_, path_); });
     if (!status.ok()) {
       Abandon();
       return status;
@@ -85,7 +79,7 @@ Result<std::unique_ptr<ByteSink>> NewFileSink(Filesystem& filesystem, const std:
     TSEQ_ASSIGN_OR_RETURN(file, filesystem.CreateFile(partial_path, 0600, CreateMode::kTruncate));
     return Status::Ok();
   };
-  TSEQ_RETURN_IF_ERROR(Retried(retry, create));
+  TSEQ_RETURN_IF_ERROR(RunWithRetries(retry, create));
   return std::unique_ptr<ByteSink>(
       std::make_unique<FileSink>(filesystem, path, std::move(file), std::move(retry)));
 }

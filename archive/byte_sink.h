@@ -30,11 +30,7 @@ class ByteSink {
 // again after the wait, from where the last good Append ended (WritableFile::Truncate undoes what
 // part of it reached the file); creating the partial file and the final rename are retried too.
 // A failed sync is never retried: after it, the OS may have dropped the data it could not write.
-struct SinkRetry {
-  RetryPolicy policy;            // none by default
-  const Clock* clock = nullptr;  // required when policy.retries > 0; must outlive the sink
-  RetryObserver on_retry;        // learns each failure that is retried
-};
+using SinkRetry = RetrySettings;
 
 // Writes `path` + ".partial" (mode 0600, replacing an earlier partial file) and, on Finish,
 // syncs it, renames it to `path` and syncs the directory, so `path` appears complete or not at

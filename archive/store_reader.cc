@@ -262,8 +262,12 @@ Result<std::unique_ptr<StoreReader>> OpenStore(const Filesystem& filesystem,
                                                const std::string& store, std::string_view key_text,
                                                StoreReaderOptions options) {
   const std::string file_path = StoreFilePath(store);
-  Result<std::unique_ptr<ReadableFile>> file =
-      filesystem.OpenForRead(file_path, SymlinkPolicy::kFollow);
+  Result<std::unique_ptr<ReadableFile>> file = std::unique_ptr<ReadableFile>();
+  // A failed open leaves `file` holding its error, which RunWithRetries returns as it is.
+  (void)RunWithRetries(options.retry, [&]() {
+    file = filesystem.OpenForRead(file_path, SymlinkPolicy::kFollow);
+    return file.ok() ? Status() : file.status();
+  });
   if (!file.ok() && file.status().code() == StatusCode::kNotFound) {
     if (filesystem.Stat(file_path + std::string(kPartialSuffix), SymlinkPolicy::kDoNotFollow)
             .ok()) {
@@ -274,7 +278,8 @@ Result<std::unique_ptr<StoreReader>> OpenStore(const Filesystem& filesystem,
     return NotFoundError("no store at '" + store + "' (" + file_path + " does not exist)");
   }
   if (!file.ok()) return file.status();
-  return StoreReader::Open(std::move(file).value(), key_text, options);
+  return StoreReader::Open(WithReadRetries(std::move(file).value(), options.retry), key_text,
+                           options);
 }
 
 }  // namespace tseq::archive

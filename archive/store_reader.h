@@ -25,6 +25,7 @@
 #include "archive/store_format.h"
 #include "base/status.h"
 #include "platform/filesystem.h"
+#include "platform/retry.h"
 
 namespace tseq::archive {
 
@@ -32,6 +33,8 @@ struct StoreReaderOptions {
   size_t threads = 0;  // workers for decoding the catalog and ReadDataBlocks; 0: one per core
   // The store is a directory store's catalog.mig: file content lives in files beside it.
   bool content_in_files = false;
+  // OpenStore: opening and reading the store file are retried on I/O errors (/r and /w).
+  RetrySettings retry;
 };
 
 class StoreReader {

@@ -56,6 +56,8 @@ struct LoadStateFixture {
   std::unique_ptr<Filesystem> filesystem = NewPosixFilesystem();
   FakeClock clock{std::chrono::system_clock::time_point(std::chrono::seconds(1790000000))};
   std::string root;  // the target machine root
+  // What Run gives loadstate instead of `filesystem` (a FaultInjectingFilesystem around it).
+  Filesystem* run_filesystem = nullptr;
 
   // A target PC02 where alice is uid 2001 and bob 2002 (other numbers than the source's).
   LoadStateFixture() {
@@ -138,7 +140,8 @@ struct LoadStateFixture {
     };
     context.working_directory = temp.path();
     context.threads = 2;
-    const int code = RunLoadState(arguments, *filesystem, out, error, context);
+    const int code = RunLoadState(
+        arguments, run_filesystem != nullptr ? *run_filesystem : *filesystem, out, error, context);
     return RunResult{code, out.str(), error.str()};
   }
 

@@ -65,9 +65,11 @@ OpenedStore::OpenedStore(const Filesystem& filesystem, std::string path)
 
 Result<std::unique_ptr<OpenedStore>> OpenedStore::Open(const Filesystem& filesystem,
                                                        const StoreLocation& location,
-                                                       std::string_view key, size_t threads) {
+                                                       std::string_view key, size_t threads,
+                                                       RetrySettings retry) {
   if (location.directory_store) {
     std::unique_ptr<OpenedStore> opened(new OpenedStore(filesystem, location.directory));
+    opened->retry_ = std::move(retry);
     TSEQ_ASSIGN_OR_RETURN(opened->catalog_,
                           archive::ReadDirectoryStoreCatalog(filesystem, location.directory));
     opened->directory_ = location.directory;
@@ -76,7 +78,8 @@ Result<std::unique_ptr<OpenedStore>> OpenedStore::Open(const Filesystem& filesys
   // Given what the user gave, OpenStore names a missing store the way the user wrote it.
   TSEQ_ASSIGN_OR_RETURN(std::unique_ptr<archive::StoreReader> reader,
                         archive::OpenStore(filesystem, location.store, key,
-                                           archive::StoreReaderOptions{.threads = threads}));
+                                           archive::StoreReaderOptions{.threads = threads,
+                                                                       .retry = std::move(retry)}));
   std::unique_ptr<OpenedStore> opened(new OpenedStore(filesystem, location.store_file));
   opened->catalog_ = reader->catalog();
   opened->reader_ = std::move(reader);
@@ -110,8 +113,12 @@ Status OpenedStore::ReadContent(uint64_t index,
   const archive::CatalogEntry* entry = &catalog_.entries[index];
   if (entry->type == archive::EntryType::kHardLink) entry = &catalog_.entries[entry->link_entry];
   const std::string content = archive::DirectoryStoreContentPath(directory_, catalog_, index);
-  TSEQ_ASSIGN_OR_RETURN(const std::unique_ptr<ReadableFile> file,
-                        filesystem_.OpenForRead(content, SymlinkPolicy::kDoNotFollow));
+  Result<std::unique_ptr<ReadableFile>> opened = std::unique_ptr<ReadableFile>();
+  TSEQ_RETURN_IF_ERROR(RunWithRetries(retry_, [&]() {
+    opened = filesystem_.OpenForRead(content, SymlinkPolicy::kDoNotFollow);
+    return opened.ok() ? Status() : opened.status();
+  }));
+  const std::unique_ptr<ReadableFile> file = WithReadRetries(std::move(opened).value(), retry_);
   std::string buffer(kCopyBufferSize, '\0');
   uint64_t position = 0;
   while (position < entry->size) {

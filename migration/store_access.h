@@ -18,6 +18,7 @@
 #include "archive/store_reader.h"
 #include "base/status.h"
 #include "platform/filesystem.h"
+#include "platform/retry.h"
 
 namespace tseq {
 
@@ -37,10 +38,13 @@ class OpenedStore {
  public:
   // Opens the store: the .MIG reader's checks (header, key, trailer, catalog), or a directory
   // store's catalog. The archive's errors as they come ("no store at ...", "wrong key", ...).
-  // `key` is ignored by unencrypted stores. `filesystem` must outlive the store.
+  // `key` is ignored by unencrypted stores. `filesystem` must outlive the store. Opening and
+  // reading the .MIG file, and a directory store's content files, are retried under `retry` on
+  // I/O errors (loadstate's /r and /w); the directory store's catalog is read once.
   static Result<std::unique_ptr<OpenedStore>> Open(const Filesystem& filesystem,
                                                    const StoreLocation& location,
-                                                   std::string_view key, size_t threads);
+                                                   std::string_view key, size_t threads,
+                                                   RetrySettings retry = {});
 
   const archive::Catalog& catalog() const { return catalog_; }
   bool directory_store() const { return reader_ == nullptr; }
@@ -67,6 +71,7 @@ class OpenedStore {
   std::unique_ptr<archive::StoreReader> reader_;
   archive::Catalog catalog_;
   std::string directory_;  // directory stores: the store folder
+  RetrySettings retry_;
 };
 
 // The name an entry has in reports and under an extraction's destination: the root's directory,

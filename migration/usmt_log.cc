@@ -50,6 +50,7 @@ void UsmtLog::Record(UsmtLogLevel level, std::string_view message) {
   if (level == UsmtLogLevel::kVerbose && (verbosity_ & 1) == 0) return;
   const std::string line =
       FormatLocalTime(clock_.Now()) + ", " + LevelName(level) + ", " + std::string(message) + "\n";
+  const std::lock_guard lock(mutex_);
   if ((verbosity_ & 8) != 0) echo_ << line;
   if (!file_ || !write_status_.ok()) return;
   write_status_ = file_->Append(line);

@@ -5,9 +5,13 @@
 //
 // Callers never pass a key: the log is as public as the tool's output. A write failure does not
 // stop the tool: the first one is kept (write_status()) and later lines are dropped.
+//
+// Record may be called from several threads at once (a store read retried on a worker logs its
+// warning while the main thread logs its own lines); each line is written whole.
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -48,6 +52,7 @@ class UsmtLog {
   const Clock& clock_;
   int verbosity_;
   std::ostream& echo_;
+  std::mutex mutex_;  // guards the writes to echo_ and file_, and write_status_ in Record
   std::unique_ptr<WritableFile> file_;
   Status write_status_;
 };

@@ -5,9 +5,11 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 
 #include "base/status.h"
 #include "platform/clock.h"
+#include "platform/filesystem.h"
 
 namespace tseq {
 
@@ -30,5 +32,21 @@ using RetryObserver = std::function<void(const Status& failure, int next_attempt
 // status. `operation` must be safe to run again after a failure (a positional read is).
 Status RunWithRetries(const RetryPolicy& policy, const Clock& clock,
                       const std::function<Status()>& operation, const RetryObserver& on_retry = {});
+
+// What an operation retried under /r and /w needs.
+struct RetrySettings {
+  RetryPolicy policy;            // none by default
+  const Clock* clock = nullptr;  // required when policy.retries > 0; must outlive the user
+  RetryObserver on_retry;        // learns each failure that is retried
+};
+
+// RunWithRetries under `settings`; just `operation` once when they allow no retry.
+Status RunWithRetries(const RetrySettings& settings, const std::function<Status()>& operation);
+
+// `file` with ReadAt and Size retried under `settings`: a positional read that failed is simply
+// made again. ReadAt may still run on several threads at once; `settings.on_retry` is called under
+// a lock. Without retries (policy.retries <= 0) returns `file` as it is.
+std::unique_ptr<ReadableFile> WithReadRetries(std::unique_ptr<ReadableFile> file,
+                                              RetrySettings settings);
 
 }  // namespace tseq
