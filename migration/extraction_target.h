@@ -1,11 +1,12 @@
 // ExtractionTarget: creates what `usmtutils /extract` writes under its destination folder, safely.
 //
-// - Never through a symlink: every folder between DEST and an entry is checked with lstat and
-//   created one level at a time; a symlink (or a file) where a folder must be blocks the entry.
-//   The checks are not atomic against another user changing DEST at the same time: DEST must not
-//   be writable by untrusted users while an extraction runs.
+// - Never through a symlink, and never outside the destination: every write goes through a
+//   RootedDirectory handle on the destination (platform/rooted_directory.h), which resolves each
+//   path beneath it without following a symlink, even one planted while the extraction runs. A
+//   symlink (or a file) where a folder must be blocks the entry.
 // - Never a half-written file: content goes to a temporary file in the entry's folder, which is
-//   synced and renamed over the entry's name only after the producer delivered every byte.
+//   synced and renamed over the entry's name only after the producer delivered every byte; the
+//   names are made durable by one filesystem sync at the end (FinishDirectories).
 // - Existing names are kept unless `overwrite` (/o); even then a folder is never replaced.
 // - Set-user-ID and set-group-ID bits are dropped (the owner is not restored: the extracting
 //   user owns everything).
@@ -16,6 +17,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -24,8 +26,8 @@
 #include <sys/types.h>
 
 #include "base/status.h"
-#include "migration/file_metadata.h"
 #include "platform/filesystem.h"
+#include "platform/rooted_directory.h"
 
 namespace tseq {
 
@@ -49,15 +51,21 @@ struct EntryTimes {
 // Writes the content of one file to the sink it is given; returns the sink's error as it comes.
 using ContentProducer = std::function<Status(const std::function<Status(std::string_view)>&)>;
 
+// Opens the destination folder (a resolved path) for writing: OpenRootedDirectory, or in tests
+// a fault-injecting wrapper of it.
+using DestinationOpener =
+    std::function<Result<std::unique_ptr<RootedDirectory>>(const std::string& path)>;
+
 class ExtractionTarget {
  public:
-  // `filesystem` and `metadata` must outlive the target.
-  ExtractionTarget(Filesystem& filesystem, FileMetadataWriter& metadata, std::string destination,
-                   bool overwrite);
+  // `filesystem` must outlive the target. `open` (optional) replaces OpenRootedDirectory.
+  ExtractionTarget(Filesystem& filesystem, std::string destination, bool overwrite,
+                   DestinationOpener open = {});
 
-  // Creates the destination folder (mode 0700, with missing parents) unless it exists. A
+  // Creates the destination folder (mode 0700, with missing parents) unless it exists, and opens
+  // it (a symlink to a folder is followed there: the destination is the user's choice). A
   // destination that exists and is not a folder is FailedPrecondition "the destination 'DEST'
-  // is not a folder".
+  // is not a folder". Must succeed before any other call.
   Status Prepare();
 
   // `name` is a relative, "/"-separated path without empty, "." or ".." components (catalog
@@ -75,7 +83,8 @@ class ExtractionTarget {
   // Queues mode and time for a folder this run created as a parent.
   void QueueDirectoryMetadata(const std::string& name, mode_t mode, EntryTimes times);
   // Applies the queued folder modes and times, deepest first (a folder's time changes whenever
-  // an entry is added to it, and a read-only mode would block adding). The first failure.
+  // an entry is added to it, and a read-only mode would block adding), then syncs the
+  // filesystem so that every name written is on disk. The first failure.
   Status FinishDirectories();
 
   std::string PathOf(const std::string& name) const { return destination_ + "/" + name; }
@@ -84,9 +93,11 @@ class ExtractionTarget {
   // Checks (and creates) every folder between the destination and `name`.
   EntryResult EnsureParents(const std::string& name);
   // Whether the entry's own path may be written: a conflict when something is there and may
-  // not be replaced; sets `exists`.
-  EntryResult CheckTarget(const std::string& name, bool& exists);
-  std::string TemporaryPathBeside(const std::string& path);
+  // not be replaced.
+  EntryResult CheckTarget(const std::string& name);
+  ReplacePolicy Replace() const {
+    return overwrite_ ? ReplacePolicy::kReplace : ReplacePolicy::kNoReplace;
+  }
 
   struct PendingDirectory {
     std::string name;
@@ -95,13 +106,13 @@ class ExtractionTarget {
   };
 
   Filesystem& filesystem_;
-  FileMetadataWriter& metadata_;
   std::string destination_;
   bool overwrite_;
-  std::set<std::string> verified_;  // folders (relative names) known to be real folders
-  std::set<std::string> created_;   // folders this run created
+  DestinationOpener open_;
+  std::unique_ptr<RootedDirectory> directory_;  // the destination, once Prepare succeeded
+  std::set<std::string> verified_;              // folders (relative names) known to be folders
+  std::set<std::string> created_;               // folders this run created
   std::vector<PendingDirectory> pending_;
-  uint64_t temporary_counter_ = 0;
 };
 
 }  // namespace tseq

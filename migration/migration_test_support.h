@@ -86,6 +86,9 @@ struct Fixture {
 
   RunResult Run(const std::vector<std::string>& arguments) { return RunOn(*filesystem, arguments); }
 
+  // /extract opens its destination with this, when set (a FaultInjectingRootedDirectory).
+  DestinationOpener open_destination;
+
   // The same on another filesystem (a FaultInjectingFilesystem around `filesystem`).
   RunResult RunOn(Filesystem& on, const std::vector<std::string>& arguments) {
     std::ostringstream out;
@@ -101,6 +104,7 @@ struct Fixture {
     context.clock = &clock;
     context.working_directory = temp.path();
     context.threads = 2;
+    context.open_destination = open_destination;
     const int code = RunUsmtUtils(arguments, on, out, error, context);
     return RunResult{code, out.str(), error.str()};
   }

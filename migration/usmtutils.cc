@@ -107,7 +107,8 @@ class UsmtUtilsRun {
     if (!store.ok()) {
       return Fail(ReturnCodeForStoreStatus(store.status()), StoreMessage(store.status()));
     }
-    ExtractionTarget target(filesystem_, Metadata(), options_.destination, options_.overwrite);
+    ExtractionTarget target(filesystem_, options_.destination, options_.overwrite,
+                            context_.open_destination);
     if (const Status prepared = target.Prepare(); !prepared.ok()) {
       return Fail(UsmtReturnCode::kPreflightFileCreationFailed,
                   "cannot extract to '" + options_.destination + "': " + prepared.message());
@@ -205,19 +206,12 @@ class UsmtUtilsRun {
     return UsmtReturnCode::kSuccess;
   }
 
-  FileMetadataWriter& Metadata() {
-    if (context_.metadata != nullptr) return *context_.metadata;
-    if (!posix_metadata_) posix_metadata_ = NewPosixFileMetadataWriter();
-    return *posix_metadata_;
-  }
-
   const UsmtUtilsOptions& options_;
   Filesystem& filesystem_;
   std::ostream& out_;
   std::ostream& error_;
   const UsmtUtilsContext& context_;
   UsmtLog& log_;
-  std::unique_ptr<FileMetadataWriter> posix_metadata_;
 };
 
 }  // namespace

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "migration/file_metadata.h"
+#include "migration/extraction_target.h"
 #include "platform/clock.h"
 #include "platform/filesystem.h"
 
@@ -23,10 +23,11 @@ struct UsmtUtilsContext {
   std::function<bool()> stdin_is_terminal;
   // Reads one line of the answer, without its newline; nullopt at the end of input.
   std::function<std::optional<std::string>()> read_line;
-  const Clock* clock = nullptr;            // log timestamps; null: the system clock
-  FileMetadataWriter* metadata = nullptr;  // /extract's modes and times; null: POSIX
-  std::string working_directory;           // for the 256-character limit; empty: the process's
-  size_t threads = 0;                      // store reading threads; 0: one per core
+  const Clock* clock = nullptr;  // log timestamps; null: the system clock
+  // /extract: opens the destination folder; empty: OpenRootedDirectory (tests inject faults).
+  DestinationOpener open_destination;
+  std::string working_directory;  // for the 256-character limit; empty: the process's
+  size_t threads = 0;             // store reading threads; 0: one per core
 };
 
 int RunUsmtUtils(const std::vector<std::string>& arguments, Filesystem& filesystem,

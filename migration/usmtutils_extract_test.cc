@@ -6,6 +6,7 @@
 #include "migration/migration_test_support.h"
 #include "migration/store_extraction.h"
 #include "platform/fault_injecting_filesystem.h"
+#include "platform/fault_injecting_rooted_directory.h"
 
 namespace tseq {
 namespace {
@@ -122,9 +123,10 @@ TEST_SUITE("usmtutils /extract") {
     for (const std::vector<std::string>& more : std::vector<std::vector<std::string>>{{}, {"/o"}}) {
       const RunResult result = fixture.Run(Extract(store, out, more));
       CHECK(result.code == 41);
-      CHECK(result.error.find("usmtutils: not extracted: home/alice/a/passwd: '" + out +
-                              "/home/alice/a' is a symlink, and usmtutils never writes through "
-                              "one\n") != std::string::npos);
+      CHECK(result.error.find("usmtutils: not extracted: home/alice/a/passwd: cannot create the "
+                              "folder '" +
+                              out + "/home/alice/a': '" + out + "/home/alice/a' is a symlink\n") !=
+            std::string::npos);
       CHECK_FALSE(fixture.Exists(outside + "/passwd"));
       CHECK(ReadFileForTest(out + "/home/alice/ok.txt") == "fine");
     }
@@ -205,10 +207,18 @@ TEST_SUITE("usmtutils /extract") {
     const std::string store =
         fixture.WriteStore("store", {File("a.txt", "alpha"), File("b.txt", "bravo")}, "");
     const std::string out = fixture.temp.Join("out");
-    FaultInjectingFilesystem faulty(*fixture.filesystem);
-    faulty.FailAlways(FilesystemOperation::kAppend,
-                      IoError("cannot write: No space left on device"));
-    const RunResult result = fixture.RunOn(faulty, Extract(store, out));
+    // The destination's real handle outlives the run; the run owns the one wrapping it.
+    std::unique_ptr<RootedDirectory> real;
+    fixture.open_destination =
+        [&](const std::string& path) -> Result<std::unique_ptr<RootedDirectory>> {
+      TSEQ_ASSIGN_OR_RETURN(
+          real, OpenRootedDirectory(path, PathResolution::kAutomatic, FolderSync::kDeferred));
+      auto faulty = std::make_unique<FaultInjectingRootedDirectory>(*real);
+      faulty->FailAlways(RootedOperation::kAppend,
+                         IoError("cannot write: No space left on device"));
+      return std::unique_ptr<RootedDirectory>(std::move(faulty));
+    };
+    const RunResult result = fixture.Run(Extract(store, out));
     CHECK(result.code == 61);
     CHECK(result.error ==
           "usmtutils: not extracted: home/alice/a.txt: cannot write: No space left on device\n"
