@@ -60,7 +60,11 @@ Result<ProfileWalk> ProfileWalker::Walk(const std::string& host_home,
     return *state.stop;
   }
   state.home_device = home->device;
-  if (!WalkDirectory(state, "", host_home)) return *state.stop;
+  // When the home cannot be scanned, listing it reports why, as it always has.
+  Result<DirectoryScan> scan = filesystem_.ScanDirectory(host_home);
+  const bool walked = scan.ok() ? WalkEntries(state, "", host_home, scan->entries)
+                                : WalkDirectory(state, "", host_home);
+  if (!walked) return *state.stop;
   return std::move(state.walk);
 }
 
@@ -69,19 +73,35 @@ bool ProfileWalker::WalkDirectory(WalkState& state, const std::string& relative,
   const Result<std::vector<std::string>> names = filesystem_.ListDirectory(host);
   if (!names.ok()) return state.Problem(relative, names.status());
   for (const std::string& name : *names) {
-    if (!VisitObject(state, JoinPath(relative, name), JoinPath(host, name))) return false;
+    const std::string child = JoinPath(host, name);
+    if (!VisitObject(state, JoinPath(relative, name), child,
+                     [&] { return filesystem_.Stat(child, SymlinkPolicy::kDoNotFollow); })) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool ProfileWalker::WalkEntries(WalkState& state, const std::string& relative,
+                                const std::string& host, std::vector<ScannedEntry>& entries) const {
+  for (ScannedEntry& entry : entries) {
+    if (!VisitObject(state, JoinPath(relative, entry.name), JoinPath(host, entry.name),
+                     [&] { return std::move(entry.info); })) {
+      return false;
+    }
   }
   return true;
 }
 
 bool ProfileWalker::VisitObject(WalkState& state, const std::string& relative,
-                                const std::string& host) const {
+                                const std::string& host,
+                                const std::function<Result<FileInfo>()>& examine) const {
   const std::string machine_path = state.MachinePath(relative);
   if (IsExcluded(host)) {
     if (log_.verbose()) log_.Verbose(machine_path + ": not captured: the store or a log file");
     return true;
   }
-  const Result<FileInfo> info = filesystem_.Stat(host, SymlinkPolicy::kDoNotFollow);
+  const Result<FileInfo> info = examine();
   if (!info.ok()) return state.Problem(relative, info.status());
   if (options_.same_filesystem_only && info->device != state.home_device) {
     log_.Warning("skipping '" + machine_path + "': it is on another filesystem (/localonly)");
@@ -97,14 +117,29 @@ bool ProfileWalker::VisitObject(WalkState& state, const std::string& relative,
       }
       return true;
     }
-    const Result<FileMetadata> metadata = metadata_.Read(host);
+    // A folder to enter is opened once, for its listing and its metadata; when it cannot be, the
+    // metadata and the listing are read apart, which reports the problem as it always has.
+    std::optional<DirectoryScan> scan;
+    if (descend) {
+      if (Result<DirectoryScan> scanned = filesystem_.ScanDirectory(host); scanned.ok()) {
+        scan = std::move(scanned).value();
+      }
+    }
+    const Result<FileMetadata> metadata = scan.has_value() && scan->directory != nullptr
+                                              ? metadata_.ReadOpenFile(*scan->directory, scan->info)
+                                              : metadata_.Read(host);
+    if (scan.has_value()) scan->directory.reset();  // one descriptor open at a time, however deep
     if (!metadata.ok()) return state.Problem(relative, metadata.status());
     const size_t position = state.walk.items.size();
     state.walk.items.push_back({host, machine_path, EntryFor(relative, *metadata), std::nullopt});
     if (decision.included() && log_.verbose()) {
       log_.Verbose(machine_path + "/: captured: " + Describe(decision));
     }
-    if (descend && !WalkDirectory(state, relative, host)) return false;
+    if (descend) {
+      const bool walked = scan.has_value() ? WalkEntries(state, relative, host, scan->entries)
+                                           : WalkDirectory(state, relative, host);
+      if (!walked) return false;
+    }
     if (!decision.included()) {
       if (state.walk.items.size() == position + 1) {
         state.walk.items.pop_back();

@@ -104,10 +104,16 @@ class ProfileWalker {
 
  private:
   struct WalkState;
-  // Walks the directory `relative` (host path `host`); false when the walk must stop.
+  // Walks the directory `relative` (host path `host`), listing it and examining each object
+  // apart; false when the walk must stop.
   bool WalkDirectory(WalkState& state, const std::string& relative, const std::string& host) const;
-  // Handles one object of a directory; false when the walk must stop.
-  bool VisitObject(WalkState& state, const std::string& relative, const std::string& host) const;
+  // The same for a directory scanned already (its entries are consumed).
+  bool WalkEntries(WalkState& state, const std::string& relative, const std::string& host,
+                   std::vector<ScannedEntry>& entries) const;
+  // Handles one object of a directory, which `examine` describes (lstat); false when the walk
+  // must stop.
+  bool VisitObject(WalkState& state, const std::string& relative, const std::string& host,
+                   const std::function<Result<FileInfo>()>& examine) const;
   bool IsExcluded(const std::string& host_path) const;
   std::string NameOf(AclQualifierKind kind, uint32_t id) const;
 

@@ -122,7 +122,9 @@ TEST_SUITE("ProfileWalker") {
     CHECK(item.entry.extended_attributes.empty());
     CHECK(walk.total_bytes == 7);
     CHECK(deferred.reader.reads[path] == 0);
-    CHECK(deferred.reader.reads[deferred.fixture.temp.Join("home/Documents")] == 1);
+    // The folder's metadata comes through the descriptor its listing was read from.
+    CHECK(deferred.reader.reads[deferred.fixture.temp.Join("home/Documents")] == 0);
+    CHECK(deferred.reader.open_file_reads[deferred.fixture.temp.Join("home/Documents")] == 1);
 
     Result<OpenedCaptureFile> opened = deferred.walker->OpenForCapture(item);
     REQUIRE(opened.ok());
@@ -138,6 +140,64 @@ TEST_SUITE("ProfileWalker") {
     }
     CHECK(opened->entry ==
           deferred.walker->EntryFor("Documents/a.txt", *deferred.reader.Read(path)));
+  }
+
+  TEST_CASE("a folder that cannot be scanned is read and listed apart, and still walked") {
+    DeferredWalk deferred;
+    deferred.fixture.temp.WriteFile("home/Documents/a.txt", "a");
+    const std::string folder = deferred.fixture.temp.Join("home/Documents");
+    FaultInjectingFilesystem faulty(*deferred.fixture.filesystem);
+    // The home's scan, then the folder's, which fails; the folder's own listing then works.
+    faulty.FailNth(FilesystemOperation::kListDirectory, 2, IoError("scan failed"));
+    REQUIRE(deferred.rules.ok());
+    const CompiledRules compiled(*deferred.rules, UserDirectories());
+    const ProfileWalker walker(faulty, deferred.reader, deferred.fixture.accounts,
+                               ProfileWalkOptions{.defer_file_metadata = true},
+                               deferred.fixture.log);
+    std::vector<std::string> problems;
+    const Result<ProfileWalk> walk =
+        walker.Walk(deferred.fixture.temp.Join("home"), "/home/alice", compiled,
+                    [&](const std::string& path, const Status& status) {
+                      problems.push_back(path + ": " + status.message());
+                      return true;
+                    });
+    REQUIRE(walk.ok());
+    std::vector<std::string> paths;
+    for (const CaptureItem& item : walk->items) paths.push_back(item.entry.path);
+    CHECK(paths == std::vector<std::string>{"Documents", "Documents/a.txt"});
+    CHECK(problems.empty());
+    CHECK(faulty.CallCount(FilesystemOperation::kListDirectory) == 3);
+    CHECK(deferred.reader.reads[folder] == 1);
+    CHECK(deferred.reader.open_file_reads[folder] == 0);
+    CHECK(walk->items[0].entry == walker.EntryFor("Documents", *deferred.reader.Read(folder)));
+  }
+
+  TEST_CASE("a folder that cannot be listed at all is reported as it always was") {
+    WalkFixture fixture;
+    fixture.temp.WriteFile("home/Documents/a.txt", "a");
+    fixture.temp.WriteFile("home/notes.txt", "n");
+    // The outer filesystem fails the folder's scan (its 2nd call), the inner one the listing
+    // that follows (its 2nd call: the outer passes the home's scan and that listing on).
+    FaultInjectingFilesystem inner(*fixture.filesystem);
+    inner.FailNth(FilesystemOperation::kListDirectory, 2, IoError("cannot list 'Documents'"));
+    FaultInjectingFilesystem faulty(static_cast<Filesystem&>(inner));
+    faulty.FailNth(FilesystemOperation::kListDirectory, 2, IoError("scan failed"));
+    Result<MigrationRules> rules = MigrationRules::Shipped();
+    REQUIRE(rules.ok());
+    const CompiledRules compiled(*rules, UserDirectories());
+    const ProfileWalker walker(faulty, *fixture.reader, fixture.accounts, {}, fixture.log);
+    std::vector<std::string> problems;
+    const Result<ProfileWalk> walk =
+        walker.Walk(fixture.temp.Join("home"), "/home/alice", compiled,
+                    [&](const std::string& path, const Status& status) {
+                      problems.push_back(path + ": " + status.message());
+                      return true;
+                    });
+    REQUIRE(walk.ok());
+    std::vector<std::string> paths;
+    for (const CaptureItem& item : walk->items) paths.push_back(item.entry.path);
+    CHECK(paths == std::vector<std::string>{"Documents", "notes.txt"});
+    CHECK(problems == std::vector<std::string>{"/home/alice/Documents: cannot list 'Documents'"});
   }
 
   TEST_CASE("a file replaced since the walk is opened as it is now, and said to be another") {
@@ -170,7 +230,8 @@ TEST_SUITE("ProfileWalker") {
     const Status vanished = deferred.walker->OpenForCapture(walk.items[2]).status();
     CHECK(vanished.code() == StatusCode::kNotFound);
     CHECK(vanished.message() == "cannot open '" + gone + "': No such file or directory");
-    CHECK(deferred.reader.open_file_reads.empty());
+    CHECK(deferred.reader.open_file_reads[path] == 0);
+    CHECK(deferred.reader.open_file_reads[gone] == 0);
   }
 
   TEST_CASE("deferring file metadata, a file's later names are still read whole by the walk") {

@@ -167,6 +167,27 @@ Result<std::vector<std::string>> FaultInjectingFilesystem::ListDirectory(
   return wrapped_.ListDirectory(path);
 }
 
+Result<DirectoryScan> FaultInjectingFilesystem::ScanDirectory(const std::string& path) const {
+  if (Status fault = faults_->Next(FilesystemOperation::kListDirectory); !fault.ok()) {
+    return fault;
+  }
+  TSEQ_ASSIGN_OR_RETURN(DirectoryScan scan, wrapped_.ScanDirectory(path));
+  if (const std::optional<uint64_t> device = MountedDevice(path)) scan.info.device = *device;
+  for (ScannedEntry& entry : scan.entries) {
+    if (Status fault = faults_->Next(FilesystemOperation::kStat); !fault.ok()) {
+      entry.info = std::move(fault);
+      continue;
+    }
+    if (!entry.info.ok()) continue;
+    const std::string entry_path =
+        path.ends_with('/') ? path + entry.name : path + "/" + entry.name;
+    if (const std::optional<uint64_t> device = MountedDevice(entry_path)) {
+      entry.info->device = *device;
+    }
+  }
+  return scan;
+}
+
 Status FaultInjectingFilesystem::CreateDirectories(const std::string& path, mode_t mode) {
   TSEQ_RETURN_IF_ERROR(faults_->Next(FilesystemOperation::kCreateDirectories));
   return wrapped_.CreateDirectories(path, mode);

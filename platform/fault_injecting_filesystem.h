@@ -58,6 +58,10 @@ enum class FilesystemOperation {
 class FaultInjectingFilesystem : public Filesystem {
  public:
   explicit FaultInjectingFilesystem(Filesystem& wrapped);
+  // Not copyable: a copy would share the faults. To wrap one FaultInjectingFilesystem in another,
+  // pass it as a Filesystem&.
+  FaultInjectingFilesystem(const FaultInjectingFilesystem&) = delete;
+  FaultInjectingFilesystem& operator=(const FaultInjectingFilesystem&) = delete;
 
   // The `nth` call (1-based, counted from now) of `operation` fails with `status`.
   void FailNth(FilesystemOperation operation, int nth, Status status);
@@ -75,6 +79,11 @@ class FaultInjectingFilesystem : public Filesystem {
   Result<std::string> ReadFile(const std::string& path) const override;
   Result<std::string> ReadSymlink(const std::string& path) const override;
   Result<std::vector<std::string>> ListDirectory(const std::string& path) const override;
+  // Counts as one kListDirectory (whose fault fails the scan) and one kStat per entry (whose fault
+  // becomes that entry's error), so that scripted faults and counts mean what they mean for a
+  // ListDirectory followed by a Stat of each entry; SimulateMount applies to the directory and
+  // its entries. The open directory is the wrapped filesystem's.
+  Result<DirectoryScan> ScanDirectory(const std::string& path) const override;
   Status CreateDirectories(const std::string& path, mode_t mode) override;
   Status WriteFileAtomically(const std::string& path, std::string_view contents,
                              mode_t mode) override;

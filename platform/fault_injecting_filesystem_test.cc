@@ -259,6 +259,34 @@ TEST_SUITE("FaultInjectingFilesystem") {
     CHECK(faulty.OpenRegularFile("/home/usb/b")->info.device == 7);
   }
 
+  TEST_CASE("a scan counts as a listing and a Stat of each entry, and a simulated mount applies") {
+    MemoryFilesystem memory;
+    memory.AddFile("/home/a", "a");
+    memory.AddFile("/home/usb/b", "b");
+    memory.AddFile("/home/usb/c", "c");
+    FaultInjectingFilesystem faulty(memory);
+    faulty.SimulateMount("/home/usb", 7);
+    Result<DirectoryScan> home = faulty.ScanDirectory("/home");
+    REQUIRE(home.ok());
+    REQUIRE(home->entries.size() == 2);
+    CHECK(home->info.device == 1);
+    CHECK(home->entries[0].info->device == 1);
+    CHECK(home->entries[1].info->device == 7);  // the mount point itself
+    CHECK(faulty.CallCount(FilesystemOperation::kListDirectory) == 1);
+    CHECK(faulty.CallCount(FilesystemOperation::kStat) == 2);
+
+    faulty.FailNth(FilesystemOperation::kStat, 2, IoError("cannot stat '/home/usb/c': gone"));
+    const Result<DirectoryScan> usb = faulty.ScanDirectory("/home/usb");
+    REQUIRE(usb.ok());
+    CHECK(usb->info.device == 7);
+    CHECK(usb->entries[0].info->device == 7);
+    CHECK(usb->entries[1].info.status().message() == "cannot stat '/home/usb/c': gone");
+
+    faulty.FailNth(FilesystemOperation::kListDirectory, 1, IoError("cannot list '/home'"));
+    CHECK(faulty.ScanDirectory("/home").status().message() == "cannot list '/home'");
+    CHECK(faulty.ScanDirectory("/home").ok());
+  }
+
   TEST_CASE("a wrapped real file gives the real descriptor") {
     testing::TempDirectory temp;
     const std::string path = temp.WriteFile("f", "abc");

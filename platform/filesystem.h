@@ -79,6 +79,23 @@ class WritableFile {
   virtual const std::string& path() const = 0;
 };
 
+// One entry of a directory scan (Filesystem::ScanDirectory): its name, and what lstat(2) said of
+// it, or why that failed (the Status Stat would give for its path).
+struct ScannedEntry {
+  std::string name;
+  Result<FileInfo> info;
+};
+
+// A directory read once: itself, its description and its entries.
+struct DirectoryScan {
+  // The open directory, whose descriptor() gives its extended attributes and ACLs
+  // (MetadataReader::ReadOpenFile) as those of the directory that was listed; ReadAt on it fails.
+  // Null from a filesystem without open directories: read the metadata by the path then.
+  std::unique_ptr<ReadableFile> directory;
+  FileInfo info;                      // what fstat(2) said of the open directory
+  std::vector<ScannedEntry> entries;  // sorted bytewise by name; no "." or ".."
+};
+
 enum class CreateMode {
   kCreateNew,  // AlreadyExists if anything (even a dangling symlink) is at the path
   kTruncate,   // replaces the content of an existing regular file; never follows a symlink
@@ -96,6 +113,15 @@ class Filesystem {
   virtual Result<std::string> ReadSymlink(const std::string& path) const = 0;
   // The names in a directory (no "." or ".."), sorted bytewise.
   virtual Result<std::vector<std::string>> ListDirectory(const std::string& path) const = 0;
+  // Lists the directory at `path` and examines it and each entry (lstat: a symlink entry is
+  // described, never followed), through one open of the directory on the real filesystem: what
+  // ListDirectory, Stat(kDoNotFollow) of it and of each entry would give, with one system call per
+  // entry beyond the listing. A symlink at `path` is never followed: InvalidArgument "cannot list
+  // directory 'PATH': it is a symlink"; anything else but a directory is IoError "cannot list
+  // directory 'PATH': Not a directory"; otherwise ListDirectory's errors. An entry that cannot be
+  // examined (removed since the listing) keeps its error in its ScannedEntry. The default does
+  // exactly that with Stat and ListDirectory, and gives no open directory.
+  virtual Result<DirectoryScan> ScanDirectory(const std::string& path) const;
 
   // Creates the directory and its missing parents with `mode`; OK when it already exists.
   virtual Status CreateDirectories(const std::string& path, mode_t mode) = 0;

@@ -49,6 +49,54 @@ int WriteAll(int descriptor, std::string_view contents) {
   return 0;
 }
 
+std::string JoinPath(const std::string& directory, const std::string& name) {
+  return directory.ends_with('/') ? directory + name : directory + "/" + name;
+}
+
+// The names in the directory open as `descriptor` (`path` names it in errors), sorted bytewise.
+Result<std::vector<std::string>> ReadNames(int descriptor, const std::string& path) {
+  // getdents64(2) straight on the descriptor: opendir(3) would add an fstat per directory.
+  std::vector<std::string> names;
+  alignas(dirent64) char buffer[32 * 1024];
+  while (true) {
+    const ssize_t count = ::getdents64(descriptor, buffer, sizeof(buffer));
+    if (count < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoStatus(errno, "list directory", path);
+    }
+    if (count == 0) break;
+    for (ssize_t offset = 0; offset < count;) {
+      const auto* entry = reinterpret_cast<const dirent64*>(buffer + offset);
+      const std::string_view name = entry->d_name;
+      if (name != "." && name != "..") names.emplace_back(name);
+      offset += entry->d_reclen;
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// A directory open for reading its metadata through its descriptor (ScanDirectory).
+class OpenDirectory : public ReadableFile {
+ public:
+  OpenDirectory(std::string path, FileDescriptor directory)
+      : path_(std::move(path)), directory_(std::move(directory)) {}
+  Result<size_t> ReadAt(uint64_t /*offset*/, char* /*buffer*/, size_t /*length*/) const override {
+    return ErrnoStatus(EISDIR, "read", path_);
+  }
+  Result<uint64_t> Size() const override {
+    struct stat status {};
+    if (::fstat(directory_.get(), &status) != 0) return ErrnoStatus(errno, "stat", path_);
+    return static_cast<uint64_t>(status.st_size);
+  }
+  const std::string& path() const override { return path_; }
+  int descriptor() const override { return directory_.get(); }
+
+ private:
+  const std::string path_;
+  const FileDescriptor directory_;
+};
+
 class PosixFilesystem : public Filesystem {
  public:
   Result<FileInfo> Stat(const std::string& path, SymlinkPolicy policy) const override {
@@ -95,27 +143,39 @@ class PosixFilesystem : public Filesystem {
   }
 
   Result<std::vector<std::string>> ListDirectory(const std::string& path) const override {
-    // getdents64(2) straight on the descriptor: opendir(3) would add an fstat per directory.
     FileDescriptor directory(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!directory.valid()) return ErrnoStatus(errno, "list directory", path);
-    std::vector<std::string> names;
-    alignas(dirent64) char buffer[32 * 1024];
-    while (true) {
-      const ssize_t count = ::getdents64(directory.get(), buffer, sizeof(buffer));
-      if (count < 0) {
-        if (errno == EINTR) continue;
-        return ErrnoStatus(errno, "list directory", path);
+    return ReadNames(directory.get(), path);
+  }
+
+  Result<DirectoryScan> ScanDirectory(const std::string& path) const override {
+    FileDescriptor directory(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!directory.valid()) {
+      const int error = errno;
+      // O_NOFOLLOW refuses a symlink with ELOOP, O_DIRECTORY with ENOTDIR: tell which it is.
+      struct stat status {};
+      if ((error == ELOOP || error == ENOTDIR) && ::lstat(path.c_str(), &status) == 0 &&
+          S_ISLNK(status.st_mode)) {
+        return InvalidArgumentError("cannot list directory '" + path + "': it is a symlink");
       }
-      if (count == 0) break;
-      for (ssize_t offset = 0; offset < count;) {
-        const auto* entry = reinterpret_cast<const dirent64*>(buffer + offset);
-        const std::string_view name = entry->d_name;
-        if (name != "." && name != "..") names.emplace_back(name);
-        offset += entry->d_reclen;
+      return ErrnoStatus(error, "list directory", path);
+    }
+    struct stat status {};
+    if (::fstat(directory.get(), &status) != 0) return ErrnoStatus(errno, "list directory", path);
+    DirectoryScan scan;
+    scan.info = PosixFileInfo(status);
+    TSEQ_ASSIGN_OR_RETURN(const std::vector<std::string> names, ReadNames(directory.get(), path));
+    scan.entries.reserve(names.size());
+    for (const std::string& name : names) {
+      // Relative to the open directory: one lookup, not the whole path, per entry.
+      if (::fstatat(directory.get(), name.c_str(), &status, AT_SYMLINK_NOFOLLOW) == 0) {
+        scan.entries.push_back({name, PosixFileInfo(status)});
+      } else {
+        scan.entries.push_back({name, ErrnoStatus(errno, "stat", JoinPath(path, name))});
       }
     }
-    std::sort(names.begin(), names.end());
-    return names;
+    scan.directory = std::make_unique<OpenDirectory>(path, std::move(directory));
+    return scan;
   }
 
   Status CreateDirectories(const std::string& path, mode_t mode) override {
@@ -245,6 +305,27 @@ class PosixFilesystem : public Filesystem {
 };
 
 }  // namespace
+
+// Filesystem's default (filesystem.h has no .cc of its own): the calls ScanDirectory saves.
+Result<DirectoryScan> Filesystem::ScanDirectory(const std::string& path) const {
+  const Result<FileInfo> info = Stat(path, SymlinkPolicy::kDoNotFollow);
+  if (info.ok() && info->type == FileType::kSymlink) {
+    return InvalidArgumentError("cannot list directory '" + path + "': it is a symlink");
+  }
+  if (info.ok() && info->type != FileType::kDirectory) {
+    return ErrnoStatus(ENOTDIR, "list directory", path);
+  }
+  // A failed Stat is reported as the listing reports it, as the real filesystem does.
+  TSEQ_ASSIGN_OR_RETURN(const std::vector<std::string> names, ListDirectory(path));
+  if (!info.ok()) return info.status();
+  DirectoryScan scan;
+  scan.info = *info;
+  scan.entries.reserve(names.size());
+  for (const std::string& name : names) {
+    scan.entries.push_back({name, Stat(JoinPath(path, name), SymlinkPolicy::kDoNotFollow)});
+  }
+  return scan;
+}
 
 std::unique_ptr<Filesystem> NewPosixFilesystem() { return std::make_unique<PosixFilesystem>(); }
 
