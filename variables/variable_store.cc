@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <utility>
 
 #include "base/strings.h"
@@ -16,6 +17,18 @@ constexpr std::array<std::string_view, 3> kWellKnownSecretNames = {
     "SMSTSRunCommandLineUserPassword",
 };
 constexpr std::string_view kSecretNameSuffix = "Password";
+
+// A name lower-cased for a lookup, in a buffer: the store is searched once per step for several
+// names, and a heap copy of each cost more than the search. Longer names (no variable has one)
+// are nullopt.
+using KeyBuffer = std::array<char, variable_name::kMaxLength>;
+std::optional<std::string_view> LookupKey(std::string_view name, KeyBuffer& buffer) {
+  if (name.size() > buffer.size()) return std::nullopt;
+  std::transform(name.begin(), name.end(), buffer.begin(), [](char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  });
+  return std::string_view(buffer.data(), name.size());
+}
 
 constexpr std::array<std::pair<VariableSource, const char*>, 4> kSourceNames = {{
     {VariableSource::kSequence, "sequence"},
@@ -78,7 +91,8 @@ Result<SetOutcome> VariableStore::Set(std::string_view name, std::string_view va
     return PermissionDeniedError("variable '" + std::string(trimmed) + "' is read-only");
   }
 
-  std::string key = ToLowerAscii(trimmed);
+  KeyBuffer buffer;
+  const std::string_view key = *LookupKey(trimmed, buffer);  // a valid name fits
   const auto existing = variables_.find(key);
   if (existing != variables_.end() && options.source < existing->second.source) {
     return SetOutcome::kIgnored;
@@ -103,7 +117,7 @@ Result<SetOutcome> VariableStore::Set(std::string_view name, std::string_view va
   secret = secret || IsWellKnownSecretName(trimmed);
 
   if (existing == variables_.end()) {
-    variables_.emplace(std::move(key),
+    variables_.emplace(std::string(key),
                        Variable{std::string(trimmed), std::string(value), secret, options.source});
   } else {
     Variable& variable = existing->second;
@@ -121,7 +135,10 @@ std::optional<std::string> VariableStore::Get(std::string_view name) const {
 }
 
 const Variable* VariableStore::Find(std::string_view name) const {
-  const auto found = variables_.find(ToLowerAscii(TrimWhitespace(name)));
+  KeyBuffer buffer;
+  const std::optional<std::string_view> key = LookupKey(TrimWhitespace(name), buffer);
+  if (!key) return nullptr;
+  const auto found = variables_.find(*key);
   return found == variables_.end() ? nullptr : &found->second;
 }
 

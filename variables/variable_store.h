@@ -84,7 +84,8 @@ class VariableStore {
   static bool IsWellKnownSecretName(std::string_view name);
 
  private:
-  std::map<std::string, Variable> variables_;  // key: lower-cased name
+  // Transparent, so that a name lower-cased into a buffer is looked up without a copy.
+  std::map<std::string, Variable, std::less<>> variables_;  // key: lower-cased name
 };
 
 inline constexpr std::string_view kMaskedValue = "********";
