@@ -238,6 +238,12 @@ class SequenceReader {
                         std::string("'with' must be a map of properties, not ") + with->KindName());
       with = nullptr;
     }
+    // The step takes the map over (the tree is not read again), before validation: step types'
+    // own checks (StepCatalog::ValidateStep) read node.properties.
+    if (with != nullptr && with->is_map()) {
+      node.properties = std::move(*with);
+      with = &node.properties;
+    }
 
     const StepSchema* schema = nullptr;
     if (const Value* type = Require(item, "type", owner)) {
@@ -261,7 +267,6 @@ class SequenceReader {
 
     if (const Value* timeout = item.Find("timeout")) node.timeout = ReadTimeout(*timeout);
     if (const Value* retry = item.Find("retry")) node.retry = ReadRetry(*retry);
-    if (with != nullptr && with->is_map()) node.properties = std::move(*with);
     return node;
   }
 
