@@ -65,6 +65,19 @@ inline CatalogEntry DirectoryEntry(const std::string& path) {
   return entry;
 }
 
+// Deterministic bytes that no compressor can shorten, like a JPEG's or a .gz file's.
+inline std::string RandomBytes(size_t size, uint32_t seed) {
+  std::string bytes(size, '\0');
+  uint64_t state = seed * 0x9E3779B97F4A7C15u + 1;
+  for (char& byte : bytes) {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    byte = static_cast<char>(state >> 56);
+  }
+  return bytes;
+}
+
 // Deterministic bytes that compress somewhat, like real files.
 inline std::string SampleContent(size_t size, unsigned seed) {
   std::string content;

@@ -24,6 +24,9 @@ Status BlockCodec::Encode(BlockKind kind, uint64_t index, std::string_view plain
   }
   std::string_view bytes = plaintext;
   uint8_t flags = 0;
+  // Every block is compressed, with no guess beforehand: zstd is quick on bytes it cannot
+  // shorten, and guesses from samples miss redundancy across the block (docs/store-format.md,
+  // "Which blocks are compressed").
   if (store_header_.compression == Compression::kZstd) {
     scratch_.resize(ZSTD_compressBound(plaintext.size()));
     const size_t compressed =

@@ -7,6 +7,7 @@ namespace {
 
 using testing::BuildStore;
 using testing::OpenString;
+using testing::RandomBytes;
 using testing::ReadAll;
 using testing::SampleContent;
 
@@ -70,6 +71,33 @@ TEST_SUITE("StoreWriter and StoreReader") {
     REQUIRE_FALSE(missing.ok());
     CHECK(missing.status().message() ==
           "/stores/USMT/USMT.MIG: the store is encrypted and no key was given");
+  }
+
+  TEST_CASE("scanstate's 2 MiB blocks round-trip: random ones stored raw, the others compressed") {
+    constexpr size_t kBlock = 2 * 1024 * 1024;
+    StoreWriterOptions options = testing::FastOptions();
+    options.block_size = kBlock;
+    // Block 0: a random file; block 1: text; block 2: the end of the text and a random file.
+    const std::vector<testing::SampleFile> files = {
+        {"docs/photo.jpg", RandomBytes(kBlock, 1)},
+        {"docs/notes.txt", std::string(kBlock + kBlock / 4, 'n')},
+        {"docs/archive.gz", RandomBytes(kBlock / 2, 2)},
+    };
+    const std::string store = BuildStore(files, options);
+    auto reader = OpenString(store);
+    REQUIRE(reader.ok());
+    CHECK((*reader)->header().block_size == kBlock);
+    const std::vector<BlockLocation>& blocks = (*reader)->catalog().data_blocks;
+    REQUIRE(blocks.size() == 3);
+    CHECK(blocks[0].plain_size == kBlock);
+    CHECK(blocks[0].payload_size == kBlock);
+    CHECK(blocks[1].payload_size < kBlock / 100);
+    CHECK(blocks[2].plain_size == kBlock / 4 + kBlock / 2);
+    CHECK(blocks[2].payload_size < kBlock / 2 + 1000);
+    for (size_t i = 0; i < files.size(); ++i) {
+      CAPTURE(files[i].path);
+      CHECK(ReadAll(**reader, i + 1) == files[i].content);
+    }
   }
 
   TEST_CASE("all data blocks stream in order on the worker threads") {

@@ -74,6 +74,14 @@ TEST_SUITE("RunScanState") {
     CHECK(Content(*store, "PC01\\bob", "Pictures/cat.jpg") == "meow");
   }
 
+  TEST_CASE("a compressed store is written in 2 MiB blocks") {
+    Machine machine;
+    REQUIRE(machine.Run({machine.Store()}).code == 0);
+    std::unique_ptr<OpenedStore> store = machine.Open();
+    REQUIRE(store->reader() != nullptr);
+    CHECK(store->reader()->header().block_size == 2 * 1024 * 1024);
+  }
+
   TEST_CASE("each profile's root records it as profile_record.h says") {
     Machine machine;
     REQUIRE(machine.Run({machine.Store()}).code == 0);
