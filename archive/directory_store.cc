@@ -182,6 +182,36 @@ Result<uint64_t> DirectoryStoreWriter::AddOpenFile(CatalogEntry entry, const Rea
   return catalog_.Add(std::move(entry));
 }
 
+Result<std::string> DirectoryStoreWriter::LinkByPath(const CatalogEntry& entry,
+                                                     const std::string& source_path) {
+  if (kind_ != DirectoryStoreKind::kHardLink) {
+    return FailedPreconditionError("cannot link '" + source_path + "' into the copy store at '" +
+                                   store_ + "'");
+  }
+  if (entry.type != EntryType::kFile) {
+    return InvalidArgumentError("entry '" + entry.path + "' is not a regular file");
+  }
+  TSEQ_RETURN_IF_ERROR(catalog_.Check(entry));
+  const CatalogRoot& root = catalog_.catalog().roots[entry.root];
+  std::string target = Join(content_directory_, root.directory + "/" + entry.path);
+  TSEQ_RETURN_IF_ERROR(CreateContentDirectory(ParentOf(target)));
+  TSEQ_RETURN_IF_ERROR(filesystem_.CreateHardLink(source_path, target));
+  return target;
+}
+
+Result<uint64_t> DirectoryStoreWriter::RecordLinked(CatalogEntry entry) {
+  if (entry.type != EntryType::kFile) {
+    return InvalidArgumentError("entry '" + entry.path + "' is not a regular file");
+  }
+  TSEQ_RETURN_IF_ERROR(catalog_.Check(entry));
+  entry.data_offset = 0;
+  return catalog_.Add(std::move(entry));
+}
+
+Status DirectoryStoreWriter::RemoveLinked(const std::string& linked_path) {
+  return filesystem_.Remove(linked_path);
+}
+
 Status DirectoryStoreWriter::Finish() {
   const std::string catalog_path = Join(store_, kCatalogFileName);
   TSEQ_ASSIGN_OR_RETURN(std::unique_ptr<ByteSink> sink, NewFileSink(filesystem_, catalog_path));

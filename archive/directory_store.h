@@ -53,6 +53,20 @@ class DirectoryStoreWriter {
   // whatever its path names by now), keeping the entry's size, which must be the file's. A failed
   // copy leaves nothing in the store. The errors of reading `source` are returned as it gives them.
   Result<uint64_t> AddOpenFile(CatalogEntry entry, const ReadableFile& source);
+  // Hard-link stores: the first half of adding regular-file `entry` by the path of its source,
+  // for a caller that checks the link before recording it. Checks the entry as AddFile would,
+  // then makes the store's name for it another name of whatever is at `source_path`
+  // (Filesystem::CreateHardLink: a symlink there is linked itself, never followed; symlinks in
+  // its folders are followed, so the caller must check what was linked), and returns that name.
+  // The filesystem's errors otherwise (FailedPrecondition across filesystems); nothing is left
+  // in the store then. FailedPrecondition for a copy store.
+  Result<std::string> LinkByPath(const CatalogEntry& entry, const std::string& source_path);
+  // The second half: records `entry`, whose content LinkByPath linked (the entry as given to it,
+  // with the linked file's size and metadata), and returns its index.
+  Result<uint64_t> RecordLinked(CatalogEntry entry);
+  // Or instead removes the name LinkByPath returned (the link is not of the file wanted); nothing
+  // is recorded. The filesystem's errors.
+  Status RemoveLinked(const std::string& linked_path);
   // Writes catalog.mig; for a hard-link store then protects it. After a failure the store is
   // incomplete (no catalog.mig), and says so when read.
   Status Finish();

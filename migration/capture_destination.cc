@@ -129,6 +129,16 @@ class DirectoryDestination : public CaptureDestination {
     }
     return {.index = *index, .size = writer_->catalog().entries[*index].size};
   }
+  Result<std::string> LinkByPath(const archive::CatalogEntry& entry,
+                                 const std::string& host_path) override {
+    return writer_->LinkByPath(entry, host_path);
+  }
+  Result<uint64_t> RecordLinked(archive::CatalogEntry entry) override {
+    return writer_->RecordLinked(std::move(entry));
+  }
+  Status RemoveLinked(const std::string& linked_path) override {
+    return writer_->RemoveLinked(linked_path);
+  }
   Status Finish() override { return writer_->Finish(); }
   StoreKind kind() const override { return kind_; }
 
@@ -148,12 +158,29 @@ Status RemoveTree(Filesystem& filesystem, const std::string& path) {
   return filesystem.Remove(path);
 }
 
+Status NotLinkedStore(const std::string& path) {
+  return FailedPreconditionError("cannot link '" + path + "': the store is not a hard-link store");
+}
+
 }  // namespace
 
 AddedFile CaptureDestination::AddFile(archive::CatalogEntry entry, const std::string& host_path) {
   Result<OpenedFile> opened = filesystem_.OpenRegularFile(host_path);
   if (!opened.ok()) return {.status = opened.status(), .source_failed = true};
   return AddOpenFile(std::move(entry), *opened->file, opened->info.size);
+}
+
+Result<std::string> CaptureDestination::LinkByPath(const archive::CatalogEntry& /*entry*/,
+                                                   const std::string& host_path) {
+  return NotLinkedStore(host_path);
+}
+
+Result<uint64_t> CaptureDestination::RecordLinked(archive::CatalogEntry entry) {
+  return NotLinkedStore(entry.path);
+}
+
+Status CaptureDestination::RemoveLinked(const std::string& linked_path) {
+  return NotLinkedStore(linked_path);
 }
 
 const char* StoreKindName(StoreKind kind) {

@@ -53,6 +53,17 @@ class CaptureDestination {
   // file itself, linked whatever its path names by now. The entry's size becomes what was stored.
   virtual AddedFile AddOpenFile(archive::CatalogEntry entry, const ReadableFile& file,
                                 uint64_t size) = 0;
+  // Hard-link stores, for a capture that links a regular file by its path and then checks the
+  // link (the others fail with FailedPrecondition): LinkByPath makes the store's name for `entry`
+  // another name of whatever is at `host_path` (a symlink there is linked itself; symlinks in its
+  // folders are followed) and returns that name; then RecordLinked records the entry (its size
+  // and metadata those of the file linked) or RemoveLinked takes the name away again. Errors of
+  // LinkByPath leave nothing in the store and do not make it unusable; those of RecordLinked and
+  // RemoveLinked are the store's.
+  virtual Result<std::string> LinkByPath(const archive::CatalogEntry& entry,
+                                         const std::string& host_path);
+  virtual Result<uint64_t> RecordLinked(archive::CatalogEntry entry);
+  virtual Status RemoveLinked(const std::string& linked_path);
   virtual Status Finish() = 0;
   virtual StoreKind kind() const = 0;
 

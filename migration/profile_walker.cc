@@ -200,6 +200,17 @@ Result<OpenedCaptureFile> ProfileWalker::OpenForCapture(const CaptureItem& item)
   OpenedCaptureFile capture;
   capture.size = opened.info.size;
   capture.same_as_walked = opened.info.device == item.device && opened.info.inode == item.inode;
+  if (!capture.same_as_walked) {
+    // Saved anew since the walk, or reached through a folder that is a symlink now: only the
+    // first is to be captured.
+    const std::string& relative = item.entry.path;
+    const std::string home = item.host_path.substr(0, item.host_path.size() - relative.size());
+    TSEQ_ASSIGN_OR_RETURN(const FileInfo now, filesystem_.StatBeneath(home, relative));
+    if (now.device != opened.info.device || now.inode != opened.info.inode) {
+      return InvalidArgumentError("cannot open '" + item.host_path +
+                                  "': it was replaced while being opened");
+    }
+  }
   if (item.metadata_pending) {
     // OpenRegularFile opened a regular file, which is what the metadata describes.
     TSEQ_ASSIGN_OR_RETURN(const FileMetadata metadata,
@@ -210,6 +221,23 @@ Result<OpenedCaptureFile> ProfileWalker::OpenForCapture(const CaptureItem& item)
   }
   capture.file = std::move(opened.file);
   return capture;
+}
+
+Result<std::optional<archive::CatalogEntry>> ProfileWalker::DescribeLinked(
+    const CaptureItem& item, const std::string& linked_path) const {
+  TSEQ_ASSIGN_OR_RETURN(const FileInfo info,
+                        filesystem_.Stat(linked_path, SymlinkPolicy::kDoNotFollow));
+  if (info.type != FileType::kRegular || info.device != item.device || info.inode != item.inode) {
+    return std::optional<archive::CatalogEntry>();
+  }
+  archive::CatalogEntry entry = item.entry;
+  if (item.metadata_pending) {
+    TSEQ_ASSIGN_OR_RETURN(const FileMetadata metadata,
+                          metadata_.ReadLinkedFile(item.host_path, linked_path, info));
+    entry = EntryFor(item.entry.path, metadata);
+  }
+  entry.size = info.size;
+  return std::optional<archive::CatalogEntry>(std::move(entry));
 }
 
 bool ProfileWalker::IsExcluded(const std::string& host_path) const {

@@ -95,7 +95,21 @@ class ProfileWalker {
   // following a symlink, and, when its metadata is pending, reads it through the open file.
   // Errors name the host path: NotFound when it has gone, InvalidArgument when it is no longer a
   // regular file ("cannot open 'PATH': it is a symlink"), the MetadataReader's otherwise.
+  // A file opened that is not the one the walk examined is checked to be at the item's path below
+  // the home (Filesystem::StatBeneath), so that a folder swapped for a symlink (to somewhere
+  // outside the home) brings nothing in: InvalidArgument "cannot examine 'PATH': 'FOLDER' is a
+  // symlink", or "cannot open 'PATH': it was replaced while being opened".
   Result<OpenedCaptureFile> OpenForCapture(const CaptureItem& item) const;
+
+  // For a capture that linked the regular file of `item` by its path as `linked_path` (a name no
+  // one else can change, in the capture's own store): the item's entry, completed when pending,
+  // if `linked_path` names the very file the walk examined (same device and inode), its size and
+  // metadata read through `linked_path` (MetadataReader::ReadLinkedFile: no open); nullopt when
+  // it names anything else (the path was replaced since the walk, or leads through a folder
+  // swapped for a symlink), which the capture must then remove and take as OpenForCapture
+  // finds it. Errors: examining `linked_path`, or the MetadataReader's (naming the host path).
+  Result<std::optional<archive::CatalogEntry>> DescribeLinked(const CaptureItem& item,
+                                                              const std::string& linked_path) const;
 
   // The catalog entry for `metadata` at `relative_path` (type, mode, IDs, names, time, xattrs,
   // ACLs with named qualifiers, symlink target; sizes of regular files).

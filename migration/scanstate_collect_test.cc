@@ -6,6 +6,9 @@
 #include <vector>
 
 #include <doctest/doctest.h>
+#include <sys/acl.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "archive/directory_store.h"
@@ -61,11 +64,19 @@ struct CollectFixture {
     return WalkedProfile{profile, std::move(walk).value()};
   }
 
-  // Collects `walked` into a copy store at TEMP/store and returns its catalog.
+  ~CollectFixture() {
+    // A hard-link store is immutable where the privilege allows: only RemoveStore deletes it.
+    if (archive::IsProtectedStore(*filesystem, temp.Join("store"))) {
+      CHECK(archive::RemoveStore(*filesystem, temp.Join("store")).ok());
+    }
+  }
+
+  // Collects `walked` into a store of `kind` at TEMP/store and returns its catalog.
   archive::Catalog Collect(const ProfileWalker& walker, const WalkedProfile& walked,
-                           bool continue_on_error, CollectionSummary& summary) {
+                           bool continue_on_error, CollectionSummary& summary,
+                           StoreKind kind = StoreKind::kDirectory) {
     Result<std::unique_ptr<CaptureDestination>> destination = CreateCaptureDestination(
-        *filesystem, temp.Join("store"), CaptureDestinationOptions{.kind = StoreKind::kDirectory});
+        *filesystem, temp.Join("store"), CaptureDestinationOptions{.kind = kind});
     REQUIRE(destination.ok());
     CaptureErrors errors(continue_on_error, log, progress);
     summary = CollectProfiles({walked}, walker, **destination,
@@ -87,6 +98,9 @@ struct CollectFixture {
 
   std::string Stored(const std::string& path) const {
     return tseq::testing::ReadFileForTest(temp.Join("store/USMT/File/home/alice/" + path));
+  }
+  std::string StoredPath(const std::string& path) const {
+    return temp.Join("store/USMT/File/home/alice/" + path);
   }
 };
 
@@ -159,6 +173,127 @@ TEST_SUITE("CollectProfiles") {
     destination->reset();
     CHECK_FALSE(
         fixture.filesystem->Stat(fixture.temp.Join("store"), SymlinkPolicy::kDoNotFollow).ok());
+  }
+}
+
+TEST_SUITE("CollectProfiles into a hard-link store") {
+  uint64_t InodeOf(const std::string& path) {
+    struct stat status {};
+    REQUIRE(::lstat(path.c_str(), &status) == 0);
+    return static_cast<uint64_t>(status.st_ino);
+  }
+
+  TEST_CASE("files are linked by their paths, with the metadata a copy store records") {
+    CollectFixture fixture;
+    const std::string path = fixture.temp.WriteFile("home/Documents/a.txt", "content");
+    REQUIRE(::chmod(path.c_str(), 0640) == 0);
+    const bool has_attribute = ::setxattr(path.c_str(), "user.comment", "hi", 2, 0) == 0;
+    acl_t acl = acl_from_text("user::rw-,user:0:r--,group::r--,mask::r--,other::---");
+    REQUIRE(acl != nullptr);
+    const bool has_acl = acl_set_file(path.c_str(), ACL_TYPE_ACCESS, acl) == 0;
+    acl_free(acl);
+    fixture.temp.WriteFile("home/Documents/plain.txt", "plain");
+    const std::unique_ptr<MetadataReader> reader = NewPosixMetadataReader();
+    const ProfileWalker walker(*fixture.filesystem, *reader, fixture.accounts,
+                               {.defer_file_metadata = true}, fixture.log);
+    CollectionSummary copied_summary;
+    const archive::Catalog copied =
+        fixture.Collect(walker, fixture.Walk(walker), false, copied_summary);
+    REQUIRE(archive::RemoveStore(*fixture.filesystem, fixture.temp.Join("store")).ok());
+    CollectionSummary summary;
+    const archive::Catalog linked =
+        fixture.Collect(walker, fixture.Walk(walker), false, summary, StoreKind::kHardLink);
+    REQUIRE_MESSAGE(summary.code == UsmtReturnCode::kSuccess, summary.message);
+    CHECK(summary.files == 2);
+    CHECK(summary.bytes == 12);
+    for (const std::string name : {"Documents/a.txt", "Documents/plain.txt"}) {
+      CAPTURE(name);
+      const archive::CatalogEntry& expected = fixture.Entry(copied, name);
+      const archive::CatalogEntry& entry = fixture.Entry(linked, name);
+      CHECK(entry.type == archive::EntryType::kFile);
+      CHECK(entry.size == expected.size);
+      CHECK(entry.mode == expected.mode);
+      CHECK(entry.uid == expected.uid);
+      CHECK(entry.mtime_seconds == expected.mtime_seconds);
+      CHECK(entry.mtime_nanoseconds == expected.mtime_nanoseconds);
+      CHECK(entry.extended_attributes == expected.extended_attributes);
+      CHECK(entry.access_acl == expected.access_acl);
+      CHECK(InodeOf(fixture.StoredPath(name)) == InodeOf(fixture.Home(name)));
+    }
+    const archive::CatalogEntry& entry = fixture.Entry(linked, "Documents/a.txt");
+    CHECK(entry.mode == 0640);
+    if (has_attribute) CHECK(entry.extended_attributes.size() == 1);
+    if (has_acl) CHECK(entry.access_acl == "user::rw-,user:0:r--,group::r--,mask::r--,other::---");
+    CHECK(fixture.Entry(linked, "Documents/plain.txt").access_acl.empty());
+  }
+
+  TEST_CASE("a file replaced since the walk is linked as it is now, and breaks its hard links") {
+    CollectFixture fixture;
+    const std::string first = fixture.temp.WriteFile("home/Documents/a.txt", "old");
+    REQUIRE(::link(first.c_str(), fixture.Home("Documents/b.txt").c_str()) == 0);
+    const std::unique_ptr<MetadataReader> reader = NewPosixMetadataReader();
+    const ProfileWalker walker(*fixture.filesystem, *reader, fixture.accounts,
+                               {.defer_file_metadata = true}, fixture.log);
+    const WalkedProfile walked = fixture.Walk(walker);
+    const std::string saved = fixture.temp.WriteFile("saved.txt", "new content");
+    REQUIRE(::rename(saved.c_str(), first.c_str()) == 0);
+    CollectionSummary summary;
+    const archive::Catalog catalog =
+        fixture.Collect(walker, walked, false, summary, StoreKind::kHardLink);
+    REQUIRE_MESSAGE(summary.code == UsmtReturnCode::kSuccess, summary.message);
+    CHECK(summary.files == 2);
+    CHECK(fixture.Entry(catalog, "Documents/a.txt").size == 11);
+    CHECK(fixture.Entry(catalog, "Documents/b.txt").type == archive::EntryType::kFile);
+    CHECK(fixture.Entry(catalog, "Documents/b.txt").size == 3);
+    CHECK(fixture.Stored("Documents/a.txt") == "new content");
+    CHECK(fixture.Stored("Documents/b.txt") == "old");
+    CHECK(InodeOf(fixture.StoredPath("Documents/a.txt")) == InodeOf(first));
+  }
+
+  TEST_CASE("a folder swapped for a symlink to outside the home brings nothing from there") {
+    CollectFixture fixture;
+    const std::string path = fixture.temp.WriteFile("home/Documents/secret.txt", "mine");
+    const std::string outside = fixture.temp.WriteFile("outside/secret.txt", "not the user's");
+    const std::unique_ptr<MetadataReader> reader = NewPosixMetadataReader();
+    const ProfileWalker walker(*fixture.filesystem, *reader, fixture.accounts,
+                               {.defer_file_metadata = true}, fixture.log);
+    const WalkedProfile walked = fixture.Walk(walker);
+    REQUIRE(::rename(fixture.Home("Documents").c_str(), fixture.temp.Join("moved").c_str()) == 0);
+    REQUIRE(::symlink(fixture.temp.Join("outside").c_str(), fixture.Home("Documents").c_str()) ==
+            0);
+    CollectionSummary summary;
+    const archive::Catalog catalog =
+        fixture.Collect(walker, walked, true, summary, StoreKind::kHardLink);
+    REQUIRE_MESSAGE(summary.code == UsmtReturnCode::kSuccess, summary.message);
+    CHECK(summary.files == 0);
+    for (const archive::CatalogEntry& entry : catalog.entries) {
+      CHECK(entry.path != "Documents/secret.txt");
+    }
+    CHECK_FALSE(fixture.filesystem
+                    ->Stat(fixture.StoredPath("Documents/secret.txt"), SymlinkPolicy::kDoNotFollow)
+                    .ok());
+    struct stat status {};
+    REQUIRE(::lstat(outside.c_str(), &status) == 0);
+    CHECK(status.st_nlink == 1);  // linked nowhere
+    CHECK(fixture.echo.str().find("cannot examine '" + path + "': '" + fixture.Home("Documents") +
+                                  "' is a symlink (skipped because of /c)") != std::string::npos);
+  }
+
+  TEST_CASE("a file gone since the walk is reported as an open reports it") {
+    CollectFixture fixture;
+    const std::string path = fixture.temp.WriteFile("home/Documents/a.txt", "content");
+    const std::unique_ptr<MetadataReader> reader = NewPosixMetadataReader();
+    const ProfileWalker walker(*fixture.filesystem, *reader, fixture.accounts,
+                               {.defer_file_metadata = true}, fixture.log);
+    const WalkedProfile walked = fixture.Walk(walker);
+    REQUIRE(::unlink(path.c_str()) == 0);
+    CollectionSummary summary;
+    fixture.Collect(walker, walked, true, summary, StoreKind::kHardLink);
+    REQUIRE_MESSAGE(summary.code == UsmtReturnCode::kSuccess, summary.message);
+    CHECK(summary.files == 0);
+    CHECK(fixture.echo.str().find("cannot open '" + path +
+                                  "': No such file or directory (skipped because of /c)") !=
+          std::string::npos);
   }
 }
 

@@ -149,6 +149,15 @@ Result<FileInfo> FaultInjectingFilesystem::Stat(const std::string& path,
   return info;
 }
 
+Result<FileInfo> FaultInjectingFilesystem::StatBeneath(const std::string& folder,
+                                                       const std::string& relative) const {
+  if (Status fault = faults_->Next(FilesystemOperation::kStat); !fault.ok()) return fault;
+  TSEQ_ASSIGN_OR_RETURN(FileInfo info, wrapped_.StatBeneath(folder, relative));
+  const std::string path = folder.ends_with('/') ? folder + relative : folder + "/" + relative;
+  if (const std::optional<uint64_t> device = MountedDevice(path)) info.device = *device;
+  return info;
+}
+
 Result<std::string> FaultInjectingFilesystem::ReadFile(const std::string& path) const {
   if (Status fault = faults_->Next(FilesystemOperation::kReadFile); !fault.ok()) return fault;
   return wrapped_.ReadFile(path);

@@ -84,6 +84,9 @@ class FaultInjectingFilesystem : public Filesystem {
   // ListDirectory followed by a Stat of each entry; SimulateMount applies to the directory and
   // its entries. The open directory is the wrapped filesystem's.
   Result<DirectoryScan> ScanDirectory(const std::string& path) const override;
+  // Fails as a kStat.
+  Result<FileInfo> StatBeneath(const std::string& folder,
+                               const std::string& relative) const override;
   Status CreateDirectories(const std::string& path, mode_t mode) override;
   Status WriteFileAtomically(const std::string& path, std::string_view contents,
                              mode_t mode) override;

@@ -1,38 +1,11 @@
 #include "platform/file_metadata.h"
 
-#include <cerrno>
 #include <chrono>
 #include <functional>
-#include <memory>
 #include <optional>
-
-#include <fcntl.h>
-
-#include "platform/errno_status.h"
-#include "platform/file_descriptor.h"
-#include "platform/metadata_io.h"
 
 namespace tseq {
 namespace {
-
-constexpr char kReadAction[] = "read the metadata of";
-
-class PosixMetadataReader : public MetadataReader {
- public:
-  Result<FileMetadata> Read(const std::string& path) const override {
-    // O_PATH opens nothing (no FIFO blocks, no device driver runs) and, with O_NOFOLLOW, gives
-    // the symlink itself; every later read goes through this descriptor.
-    const FileDescriptor file(::open(path.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
-    if (!file.valid()) return ErrnoStatus(errno, kReadAction, path);
-    return ReadMetadataOfDescriptor(file.get(), path);
-  }
-
-  Result<FileMetadata> ReadOpenFile(const ReadableFile& file, const FileInfo& info) const override {
-    if (file.descriptor() < 0) return Read(file.path());
-    return ReadMetadataThroughDescriptor(file.descriptor(), /*opened_for_reading=*/true, info,
-                                         file.path());
-  }
-};
 
 // The qualifier of an ACL entry ("[default:]TAG:QUALIFIER:PERMISSIONS"), as a position and a
 // length within `entry`, when TAG is a user or group tag and QUALIFIER is not empty.
@@ -76,8 +49,10 @@ Result<FileMetadata> MetadataReader::ReadOpenFile(const ReadableFile& file,
   return Read(file.path());
 }
 
-std::unique_ptr<MetadataReader> NewPosixMetadataReader() {
-  return std::make_unique<PosixMetadataReader>();
+Result<FileMetadata> MetadataReader::ReadLinkedFile(const std::string& path,
+                                                    const std::string& /*own_path*/,
+                                                    const FileInfo& /*info*/) const {
+  return Read(path);
 }
 
 FileMetadata MetadataOfFileInfo(const FileInfo& info) {

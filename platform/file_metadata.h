@@ -73,10 +73,21 @@ class MetadataReader {
   // descriptor (an in-memory one) is read by its path, as Read does; so is every file by a reader
   // that does not override this.
   virtual Result<FileMetadata> ReadOpenFile(const ReadableFile& file, const FileInfo& info) const;
+  // The metadata of the regular file at `path` that the caller has linked as `own_path`, a name
+  // no one else can change (in a folder of the caller's own, such as the store being written),
+  // and whose (device, inode) it has checked: `info` (an lstat of `own_path`) describes it. The
+  // extended attributes and ACLs are read by `own_path` itself (llistxattr, lgetxattr: no open).
+  // Errors as Read, naming `path`; InvalidArgument when `info` is not a regular file's. A reader
+  // that does not override this answers as Read(`path`) does (a reader of in-memory files, whose
+  // answers are by the users' paths).
+  virtual Result<FileMetadata> ReadLinkedFile(const std::string& path, const std::string& own_path,
+                                              const FileInfo& info) const;
 };
 
 // Through lstat-like open(O_PATH|O_NOFOLLOW) (or the open file's own descriptor), fstat(2),
-// the *xattr(2) calls and libacl. Thread-safe.
+// the *xattr(2) calls and libacl. Thread-safe. On ext2/3/4, xfs, btrfs and tmpfs (statfs(2),
+// asked once per device and reader), whose attribute listing names every POSIX ACL a file has, an
+// ACL the listing does not name is not asked for; elsewhere every one is.
 std::unique_ptr<MetadataReader> NewPosixMetadataReader();
 
 // What `info` tells of a file: everything but a symlink's target, the extended attributes and the

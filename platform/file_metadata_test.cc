@@ -313,6 +313,86 @@ TEST_SUITE("MetadataReader::ReadOpenFile") {
     CHECK(metadata->symlink_target == "read by path: /home/alice/a.txt");
   }
 
+  TEST_CASE("a folder's default ACL is read through the folder a scan opened") {
+    testing::TempDirectory temp;
+    const std::string folder = temp.Join("folder");
+    REQUIRE(::mkdir(folder.c_str(), 0750) == 0);
+    if (!SetAcl(folder, ACL_TYPE_DEFAULT,
+                "user::rwx,user:4321:r-x,group::r-x,mask::r-x,other::---"))
+      return;
+    const Result<DirectoryScan> scan = NewPosixFilesystem()->ScanDirectory(folder);
+    REQUIRE(scan.ok());
+    REQUIRE(scan->directory != nullptr);
+    const std::unique_ptr<MetadataReader> reader = NewPosixMetadataReader();
+    const Result<FileMetadata> metadata = reader->ReadOpenFile(*scan->directory, scan->info);
+    REQUIRE_MESSAGE(metadata.ok(), metadata.status().message());
+    CHECK(metadata->default_acl == "user::rwx,user:4321:r-x,group::r-x,mask::r-x,other::---");
+    CHECK(*metadata == *reader->Read(folder));
+  }
+
+  TEST_CASE("a linked file's metadata is read by the caller's own name, as Read gives it") {
+    testing::TempDirectory temp;
+    const std::string with_acl = temp.WriteFile("with-acl", "12345");
+    const bool has_attribute = SetUserAttribute(with_acl, "user.comment", "draft");
+    const bool has_acl = SetAcl(with_acl, ACL_TYPE_ACCESS,
+                                "user::rw-,user:4321:r--,group::r--,mask::r--,other::---");
+    const std::string plain = temp.WriteFile("plain", "x");
+    const std::unique_ptr<MetadataReader> reader = NewPosixMetadataReader();
+    // Twice each, in turns: what is remembered of the filesystem after the first read (whether
+    // its listing names every ACL) loses no ACL and invents none.
+    for (int round = 0; round < 2; ++round) {
+      for (const std::string& path : {with_acl, plain}) {
+        CAPTURE(path);
+        const std::string own =
+            temp.Join("own-" + std::to_string(round) + path.substr(path.rfind('/') + 1));
+        REQUIRE(::link(path.c_str(), own.c_str()) == 0);
+        struct stat status {};
+        REQUIRE(::lstat(own.c_str(), &status) == 0);
+        FileInfo info;
+        info.type = FileType::kRegular;
+        info.size = static_cast<uint64_t>(status.st_size);
+        info.mode = status.st_mode & 07777;
+        info.device = static_cast<uint64_t>(status.st_dev);
+        info.inode = static_cast<uint64_t>(status.st_ino);
+        info.link_count = static_cast<uint64_t>(status.st_nlink);
+        info.modified = std::chrono::system_clock::time_point(
+            std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                std::chrono::seconds(status.st_mtim.tv_sec) +
+                std::chrono::nanoseconds(status.st_mtim.tv_nsec)));
+        const Result<FileMetadata> linked = reader->ReadLinkedFile(path, own, info);
+        REQUIRE_MESSAGE(linked.ok(), linked.status().message());
+        CHECK(*linked == *reader->Read(path));
+        if (path == with_acl && has_acl) {
+          CHECK(linked->access_acl == "user::rw-,user:4321:r--,group::r--,mask::r--,other::---");
+        }
+        if (path == with_acl && has_attribute) {
+          CHECK(linked->extended_attributes ==
+                std::vector<ExtendedAttribute>{{"user.comment", "draft"}});
+        }
+        if (path == plain) CHECK(linked->access_acl.empty());
+      }
+    }
+  }
+
+  TEST_CASE("reading a linked file names the user's path, and refuses anything but a file") {
+    testing::TempDirectory temp;
+    const std::unique_ptr<MetadataReader> reader = NewPosixMetadataReader();
+    FileInfo info;
+    info.type = FileType::kRegular;
+    CHECK(reader->ReadLinkedFile("/home/alice/a.txt", temp.Join("gone"), info).status().message() ==
+          "cannot read the extended attributes of '/home/alice/a.txt': No such file or directory");
+    info.type = FileType::kSymlink;
+    CHECK(reader->ReadLinkedFile("/home/alice/a.txt", temp.Join("gone"), info).status().message() ==
+          "cannot read the metadata of '/home/alice/a.txt' through its link: not a regular file");
+  }
+
+  TEST_CASE("a reader that does not read linked files reads the user's path") {
+    const Result<FileMetadata> metadata =
+        PathReader().ReadLinkedFile("/home/alice/a.txt", "/store/a.txt", FileInfo{});
+    REQUIRE(metadata.ok());
+    CHECK(metadata->symlink_target == "read by path: /home/alice/a.txt");
+  }
+
   TEST_CASE("MetadataOfFileInfo keeps every field, and times before 1970 as stat gives them") {
     FileInfo info;
     info.type = FileType::kRegular;

@@ -122,6 +122,17 @@ class Filesystem {
   // examined (removed since the listing) keeps its error in its ScannedEntry. The default does
   // exactly that with Stat and ListDirectory, and gives no open directory.
   virtual Result<DirectoryScan> ScanDirectory(const std::string& path) const;
+  // What Stat(`folder`/`relative`, kDoNotFollow) gives, except that no symlink anywhere in
+  // `relative` is followed (symlinks in `folder` are): the object found is really below `folder`,
+  // even if a folder on the way is swapped for a symlink meanwhile. `relative` is not empty, not
+  // absolute, and has no "." or ".." components. A symlink in place of one of relative's folders
+  // is InvalidArgument "cannot examine 'PATH': 'FOLDER' is a symlink" (PATH `folder`/`relative`,
+  // FOLDER the path up to that symlink); any other non-directory there is IoError "cannot stat
+  // 'PATH': Not a directory"; otherwise Stat's errors, naming PATH. On the real filesystem each
+  // folder is opened relative to the one before it (openat, O_NOFOLLOW); the default checks each
+  // folder with Stat, without that guard against concurrent changes.
+  virtual Result<FileInfo> StatBeneath(const std::string& folder,
+                                       const std::string& relative) const;
 
   // Creates the directory and its missing parents with `mode`; OK when it already exists.
   virtual Status CreateDirectories(const std::string& path, mode_t mode) = 0;

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -11,10 +14,12 @@
 #include <fcntl.h>
 #include <sys/acl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include "platform/errno_status.h"
+#include "platform/file_descriptor.h"
 #include "platform/posix_files.h"
 
 namespace tseq {
@@ -44,32 +49,67 @@ class AclHandle {
 };
 
 // Where the extended attributes and ACLs of one file are read: through its descriptor when it
-// was opened for reading, else (an O_PATH descriptor, which the f*xattr calls refuse) through its
-// /proc/self/fd link, which reaches exactly the same file.
+// was opened for reading, through its /proc/self/fd link for an O_PATH descriptor (which the
+// f*xattr calls refuse; the link reaches exactly the same file), or by a path the caller alone
+// can change (MetadataReader::ReadLinkedFile), which needs no descriptor at all.
 class AttributeSource {
  public:
-  AttributeSource(int descriptor, bool opened_for_reading)
-      : descriptor_(descriptor),
-        opened_for_reading_(opened_for_reading),
-        link_(DescriptorPath(descriptor)) {}
+  enum class Kind { kOpenForReading, kPathDescriptor, kOwnPath };
+
+  static AttributeSource OfDescriptor(int descriptor, bool opened_for_reading) {
+    return opened_for_reading
+               ? AttributeSource(Kind::kOpenForReading, descriptor, std::string())
+               : AttributeSource(Kind::kPathDescriptor, descriptor, DescriptorPath(descriptor));
+  }
+  static AttributeSource OfOwnPath(std::string path) {
+    return AttributeSource(Kind::kOwnPath, -1, std::move(path));
+  }
 
   ssize_t List(char* buffer, size_t size) const {
-    return opened_for_reading_ ? ::flistxattr(descriptor_, buffer, size)
-                               : ::listxattr(link_.c_str(), buffer, size);
+    switch (kind_) {
+      case Kind::kOpenForReading:
+        return ::flistxattr(descriptor_, buffer, size);
+      case Kind::kPathDescriptor:
+        return ::listxattr(path_.c_str(), buffer, size);
+      case Kind::kOwnPath:
+        break;
+    }
+    return ::llistxattr(path_.c_str(), buffer, size);
   }
   ssize_t Get(const char* name, void* buffer, size_t size) const {
-    return opened_for_reading_ ? ::fgetxattr(descriptor_, name, buffer, size)
-                               : ::getxattr(link_.c_str(), name, buffer, size);
+    switch (kind_) {
+      case Kind::kOpenForReading:
+        return ::fgetxattr(descriptor_, name, buffer, size);
+      case Kind::kPathDescriptor:
+        return ::getxattr(path_.c_str(), name, buffer, size);
+      case Kind::kOwnPath:
+        break;
+    }
+    return ::lgetxattr(path_.c_str(), name, buffer, size);
   }
   acl_t GetAcl(acl_type_t type) const {
-    if (opened_for_reading_ && type == ACL_TYPE_ACCESS) return acl_get_fd(descriptor_);
-    return acl_get_file(link_.c_str(), type);
+    if (kind_ == Kind::kOpenForReading) {
+      // libacl reads a default ACL by path only: the descriptor's link is that path.
+      if (type == ACL_TYPE_ACCESS) return acl_get_fd(descriptor_);
+      return acl_get_file(DescriptorPath(descriptor_).c_str(), type);
+    }
+    // An own path names a regular file or folder, never a symlink: acl_get_file follows none.
+    return acl_get_file(path_.c_str(), type);
   }
 
  private:
+  AttributeSource(Kind kind, int descriptor, std::string path)
+      : kind_(kind), descriptor_(descriptor), path_(std::move(path)) {}
+
+  Kind kind_;
   int descriptor_;
-  bool opened_for_reading_;
-  std::string link_;
+  std::string path_;  // the /proc/self/fd link, or the own path
+};
+
+// Which ACLs a file's attribute listing named.
+struct ListedAcls {
+  bool access = false;
+  bool default_acl = false;
 };
 
 // Calls `call` once for the size and once for the bytes, again when the value grew in between.
@@ -103,7 +143,8 @@ Result<std::string> ReadSymlinkTarget(int descriptor, const std::string& path) {
 }
 
 Result<std::vector<ExtendedAttribute>> ReadExtendedAttributes(const AttributeSource& source,
-                                                              const std::string& path) {
+                                                              const std::string& path,
+                                                              ListedAcls& listed) {
   std::vector<ExtendedAttribute> attributes;
   std::string names;
   int error =
@@ -115,6 +156,8 @@ Result<std::vector<ExtendedAttribute>> ReadExtendedAttributes(const AttributeSou
     const size_t end = names.find('\0', start);
     const std::string name = names.substr(start, end - start);
     start = end == std::string::npos ? names.size() : end + 1;
+    if (name == kAccessAclAttribute) listed.access = true;
+    if (name == kDefaultAclAttribute) listed.default_acl = true;
     if (name.empty() || name.starts_with("system.")) continue;
     std::string value;
     error = ReadSized(
@@ -132,9 +175,12 @@ Result<std::vector<ExtendedAttribute>> ReadExtendedAttributes(const AttributeSou
   return attributes;
 }
 
-Result<std::string> ReadAcl(const AttributeSource& source, acl_type_t type,
-                            const std::string& path) {
+// `listed`: whether the attribute listing named this ACL; `listing_is_complete`: whether the
+// filesystem names every ACL a file has in its listing, so that an unnamed one is not there.
+Result<std::string> ReadAcl(const AttributeSource& source, acl_type_t type, const std::string& path,
+                            bool listed, bool listing_is_complete) {
   const bool is_default = type == ACL_TYPE_DEFAULT;
+  if (listing_is_complete && !listed) return std::string();
   const std::string action = is_default ? "read the default ACL of" : "read the ACL of";
   // Most files have no ACL: asking for the attribute says so in one call, where libacl would
   // also stat the file to build an ACL from its mode bits.
@@ -207,21 +253,118 @@ FileType FileTypeOfMode(mode_t mode) {
 
 std::string DescriptorPath(int descriptor) { return "/proc/self/fd/" + std::to_string(descriptor); }
 
-Result<FileMetadata> ReadMetadataThroughDescriptor(int descriptor, bool opened_for_reading,
-                                                   const FileInfo& info, const std::string& path) {
+namespace {
+
+// The metadata `info` gives, with the symlink target, extended attributes and ACLs read through
+// `source` (and `descriptor`, for a symlink's target).
+Result<FileMetadata> ReadMetadataThroughSource(const AttributeSource& source, int descriptor,
+                                               const FileInfo& info, const std::string& path,
+                                               bool listing_is_complete) {
   FileMetadata metadata = MetadataOfFileInfo(info);
   if (metadata.type == FileType::kSymlink) {
     TSEQ_ASSIGN_OR_RETURN(metadata.symlink_target, ReadSymlinkTarget(descriptor, path));
   }
-  const AttributeSource source(descriptor, opened_for_reading);
-  TSEQ_ASSIGN_OR_RETURN(metadata.extended_attributes, ReadExtendedAttributes(source, path));
+  ListedAcls listed;
+  TSEQ_ASSIGN_OR_RETURN(metadata.extended_attributes, ReadExtendedAttributes(source, path, listed));
   if (metadata.type != FileType::kSymlink) {
-    TSEQ_ASSIGN_OR_RETURN(metadata.access_acl, ReadAcl(source, ACL_TYPE_ACCESS, path));
+    TSEQ_ASSIGN_OR_RETURN(metadata.access_acl, ReadAcl(source, ACL_TYPE_ACCESS, path, listed.access,
+                                                       listing_is_complete));
   }
   if (metadata.type == FileType::kDirectory) {
-    TSEQ_ASSIGN_OR_RETURN(metadata.default_acl, ReadAcl(source, ACL_TYPE_DEFAULT, path));
+    TSEQ_ASSIGN_OR_RETURN(metadata.default_acl, ReadAcl(source, ACL_TYPE_DEFAULT, path,
+                                                        listed.default_acl, listing_is_complete));
   }
   return metadata;
+}
+
+// Filesystems whose attribute listing names every POSIX ACL a file has (their listxattr gives
+// system.posix_acl_access and system.posix_acl_default when set), by statfs(2) f_type. Elsewhere
+// (a FUSE or network filesystem may keep ACLs it does not list) every ACL is asked for.
+bool ListsEveryAcl(int64_t filesystem_type) {
+  switch (filesystem_type) {
+    case 0xEF53:      // ext2, ext3, ext4
+    case 0x58465342:  // xfs
+    case 0x9123683E:  // btrfs
+    case 0x01021994:  // tmpfs
+      return true;
+    default:
+      return false;
+  }
+}
+
+class PosixMetadataReader : public MetadataReader {
+ public:
+  Result<FileMetadata> Read(const std::string& path) const override {
+    // O_PATH opens nothing (no FIFO blocks, no device driver runs) and, with O_NOFOLLOW, gives
+    // the symlink itself; every later read goes through this descriptor.
+    const FileDescriptor file(::open(path.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+    if (!file.valid()) return ErrnoStatus(errno, kReadAction, path);
+    struct stat status {};
+    if (::fstat(file.get(), &status) != 0) return ErrnoStatus(errno, kReadAction, path);
+    const FileInfo info = PosixFileInfo(status);
+    return ReadMetadataThroughSource(
+        AttributeSource::OfDescriptor(file.get(), /*opened_for_reading=*/false), file.get(), info,
+        path, ListingIsComplete(info.device, [&](struct statfs& out) {
+          return ::fstatfs(file.get(), &out);
+        }));
+  }
+
+  Result<FileMetadata> ReadOpenFile(const ReadableFile& file, const FileInfo& info) const override {
+    if (file.descriptor() < 0) return Read(file.path());
+    const int descriptor = file.descriptor();
+    return ReadMetadataThroughSource(
+        AttributeSource::OfDescriptor(descriptor, /*opened_for_reading=*/true), descriptor, info,
+        file.path(), ListingIsComplete(info.device, [&](struct statfs& out) {
+          return ::fstatfs(descriptor, &out);
+        }));
+  }
+
+  Result<FileMetadata> ReadLinkedFile(const std::string& path, const std::string& own_path,
+                                      const FileInfo& info) const override {
+    if (info.type != FileType::kRegular) {
+      return InvalidArgumentError("cannot read the metadata of '" + path +
+                                  "' through its link: not a regular file");
+    }
+    return ReadMetadataThroughSource(AttributeSource::OfOwnPath(own_path), -1, info, path,
+                                     ListingIsComplete(info.device, [&](struct statfs& out) {
+                                       return ::statfs(own_path.c_str(), &out);
+                                     }));
+  }
+
+ private:
+  // Whether device `device`'s filesystem lists every ACL; `statfs` describes it when the device
+  // is new. Remembered per reader, which lives for one capture: a device could be formatted anew
+  // between two.
+  bool ListingIsComplete(uint64_t device, const std::function<int(struct statfs&)>& statfs) const {
+    {
+      const std::lock_guard lock(mutex_);
+      if (const auto known = complete_listing_.find(device); known != complete_listing_.end()) {
+        return known->second;
+      }
+    }
+    struct statfs filesystem {};
+    // Not known: ask for every ACL, this time and until the device can be described.
+    if (statfs(filesystem) != 0) return false;
+    const bool complete = ListsEveryAcl(static_cast<int64_t>(filesystem.f_type));
+    const std::lock_guard lock(mutex_);
+    complete_listing_.emplace(device, complete);
+    return complete;
+  }
+
+  mutable std::mutex mutex_;
+  mutable std::unordered_map<uint64_t, bool> complete_listing_;
+};
+
+}  // namespace
+
+Result<FileMetadata> ReadMetadataThroughDescriptor(int descriptor, bool opened_for_reading,
+                                                   const FileInfo& info, const std::string& path) {
+  return ReadMetadataThroughSource(AttributeSource::OfDescriptor(descriptor, opened_for_reading),
+                                   descriptor, info, path, /*listing_is_complete=*/false);
+}
+
+std::unique_ptr<MetadataReader> NewPosixMetadataReader() {
+  return std::make_unique<PosixMetadataReader>();
 }
 
 Result<FileMetadata> ReadMetadataOfDescriptor(int descriptor, const std::string& path) {

@@ -178,6 +178,41 @@ class PosixFilesystem : public Filesystem {
     return scan;
   }
 
+  Result<FileInfo> StatBeneath(const std::string& folder,
+                               const std::string& relative) const override {
+    const std::string path = JoinPath(folder, relative);
+    FileDescriptor directory(::open(folder.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!directory.valid()) return ErrnoStatus(errno, "stat", path);
+    std::string walked = folder;
+    size_t start = 0;
+    for (size_t slash = relative.find('/'); slash != std::string::npos;
+         start = slash + 1, slash = relative.find('/', start)) {
+      if (slash == start) continue;
+      const std::string name = relative.substr(start, slash - start);
+      walked = JoinPath(walked, name);
+      // Each folder is opened from the one before, and never through a symlink: the path cannot
+      // be redirected however its folders change meanwhile.
+      FileDescriptor next(
+          ::openat(directory.get(), name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      if (!next.valid()) {
+        const int error = errno;
+        struct stat status {};
+        if (::fstatat(directory.get(), name.c_str(), &status, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISLNK(status.st_mode)) {
+          return InvalidArgumentError("cannot examine '" + path + "': '" + walked +
+                                      "' is a symlink");
+        }
+        return ErrnoStatus(error, "stat", path);
+      }
+      directory = std::move(next);
+    }
+    struct stat status {};
+    if (::fstatat(directory.get(), relative.c_str() + start, &status, AT_SYMLINK_NOFOLLOW) != 0) {
+      return ErrnoStatus(errno, "stat", path);
+    }
+    return PosixFileInfo(status);
+  }
+
   Status CreateDirectories(const std::string& path, mode_t mode) override {
     if (path.empty()) return ErrnoStatus(ENOENT, "create directory", path);
     std::string target = path;
@@ -325,6 +360,26 @@ Result<DirectoryScan> Filesystem::ScanDirectory(const std::string& path) const {
     scan.entries.push_back({name, Stat(JoinPath(path, name), SymlinkPolicy::kDoNotFollow)});
   }
   return scan;
+}
+
+Result<FileInfo> Filesystem::StatBeneath(const std::string& folder,
+                                         const std::string& relative) const {
+  const std::string path = JoinPath(folder, relative);
+  std::string walked = folder;
+  size_t start = 0;
+  for (size_t slash = relative.find('/'); slash != std::string::npos;
+       start = slash + 1, slash = relative.find('/', start)) {
+    if (slash == start) continue;
+    walked = JoinPath(walked, relative.substr(start, slash - start));
+    const Result<FileInfo> info = Stat(walked, SymlinkPolicy::kDoNotFollow);
+    // A folder that cannot be examined: the path below it cannot either, and says why.
+    if (!info.ok()) return Stat(path, SymlinkPolicy::kDoNotFollow);
+    if (info->type == FileType::kSymlink) {
+      return InvalidArgumentError("cannot examine '" + path + "': '" + walked + "' is a symlink");
+    }
+    if (info->type != FileType::kDirectory) return ErrnoStatus(ENOTDIR, "stat", path);
+  }
+  return Stat(path, SymlinkPolicy::kDoNotFollow);
 }
 
 std::unique_ptr<Filesystem> NewPosixFilesystem() { return std::make_unique<PosixFilesystem>(); }
