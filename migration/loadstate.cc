@@ -262,7 +262,6 @@ class LoadStateRun {
       UsmtResult<EnsuredAccount> ensured =
           EnsureLocalAccount(root_, filesystem_, user.mapped.user, create);
       if (!ensured.ok()) return ensured.error();
-      for (const std::string& warning : ensured->warnings) log_.Warning(warning);
       if (ensured->created) {
         log_.Information("created the local account '" + user.mapped.user + "' (" +
                          (options_.enable_local_accounts ? "enabled" : "disabled") + ")");

@@ -134,21 +134,13 @@ std::string ReplaceOrAppendLine(std::string_view text, std::string_view name,
   return Join(lines, "\n") + "\n";
 }
 
-// Writes `contents` over the file, keeping its mode, and warns when the owner was not kept.
+// Writes `contents` over the file, keeping its mode and owner; a new file gets `new_file_mode`.
 Status Rewrite(Filesystem& filesystem, const ExistingFile& file, const std::string& contents,
-               mode_t new_file_mode, std::vector<std::string>& warnings) {
-  const mode_t mode = file.contents ? file.info.mode : new_file_mode;
-  TSEQ_RETURN_IF_ERROR(filesystem.WriteFileAtomically(file.host_path, contents, mode));
-  if (!file.contents) return Status::Ok();
-  TSEQ_ASSIGN_OR_RETURN(const FileInfo now,
-                        filesystem.Stat(file.host_path, SymlinkPolicy::kFollow));
-  if (now.owner != file.info.owner || now.group != file.info.group) {
-    warnings.push_back("'" + file.host_path + "' is now owned by " + std::to_string(now.owner) +
-                       ":" + std::to_string(now.group) + " instead of " +
-                       std::to_string(file.info.owner) + ":" + std::to_string(file.info.group) +
-                       ": the filesystem interface cannot change owners");
-  }
-  return Status::Ok();
+               mode_t new_file_mode) {
+  if (!file.contents)
+    return filesystem.WriteFileAtomically(file.host_path, contents, new_file_mode);
+  return filesystem.WriteFileAtomicallyOwnedBy(file.host_path, contents, file.info.mode,
+                                               file.info.owner, file.info.group);
 }
 
 }  // namespace
@@ -381,19 +373,18 @@ Result<CreatedAccount> CreateLocalAccount(const MachineRoot& root, Filesystem& f
     TSEQ_RETURN_IF_ERROR(Rewrite(filesystem, group,
                                  ReplaceOrAppendLine(group.contents.value_or(""), user,
                                                      user + ":x:" + std::to_string(gid) + ":"),
-                                 0644, created.warnings));
+                                 0644));
     if (gshadow.contents) {
-      TSEQ_RETURN_IF_ERROR(Rewrite(filesystem, gshadow,
-                                   ReplaceOrAppendLine(*gshadow.contents, user, user + ":!::"),
-                                   0640, created.warnings));
+      TSEQ_RETURN_IF_ERROR(Rewrite(
+          filesystem, gshadow, ReplaceOrAppendLine(*gshadow.contents, user, user + ":!::"), 0640));
     }
   }
   TSEQ_RETURN_IF_ERROR(Rewrite(filesystem, shadow,
                                ReplaceOrAppendLine(shadow.contents.value_or(""), user, shadow_line),
-                               0640, created.warnings));
+                               0640));
   TSEQ_RETURN_IF_ERROR(Rewrite(filesystem, passwd,
                                ReplaceOrAppendLine(passwd.contents.value_or(""), user, passwd_line),
-                               0644, created.warnings));
+                               0644));
   return created;
 }
 
@@ -410,14 +401,14 @@ UsmtResult<EnsuredAccount> EnsureLocalAccount(const MachineRoot& root, Filesyste
     return UsmtError{ReturnCodeForStatus(accounts.status()), accounts.status().message()};
   }
   if (const PasswdEntry* existing = accounts->FindUser(name); existing != nullptr) {
-    return EnsuredAccount{*existing, false, {}};
+    return EnsuredAccount{*existing, false};
   }
   if (!create) return MissingLocalAccountError(name);
   Result<CreatedAccount> created = CreateLocalAccount(root, filesystem, name, *create);
   if (!created.ok()) {
     return UsmtError{ReturnCodeForStatus(created.status()), created.status().message()};
   }
-  return EnsuredAccount{std::move(created->account), true, std::move(created->warnings)};
+  return EnsuredAccount{std::move(created->account), true};
 }
 
 }  // namespace tseq

@@ -118,9 +118,6 @@ struct NewAccountOptions {
 
 struct CreatedAccount {
   PasswdEntry account;
-  // Things the caller should log, e.g. "'/r/etc/shadow' is now owned by 0:0 instead of 0:42: the
-  // filesystem interface cannot change owners" (rewritten files belong to the writing process).
-  std::vector<std::string> warnings;
 };
 
 // Creates the local account `name` in the root's etc/passwd, etc/shadow, etc/group (and
@@ -130,12 +127,14 @@ struct CreatedAccount {
 // home /home/NAME, shell /bin/bash, the hashed password. The home directory itself is not created:
 // the restore creates it with the profile's content and owners.
 //
-// Each file is rewritten with Filesystem::WriteFileAtomically, keeping its permission bits (a
-// missing shadow is created 0640, a missing group 0644). The order is group, gshadow, shadow,
-// passwd: the account exists once passwd has its line, so an interruption never leaves a passwd
-// line without its group or shadow entry. What an interruption can leave behind is repaired by the
-// next attempt: an existing group named `name` becomes the primary group, and an existing shadow
-// line for `name` is replaced. Files are not locked (lckpwdf): the caller must be the only writer.
+// Each file is rewritten with Filesystem::WriteFileAtomicallyOwnedBy, keeping its permission bits
+// and its owner and group (etc/shadow stays root:shadow, which unix_chkpwd needs to read it); a
+// missing shadow is created 0640, a missing group 0644, both owned by the writing process. The
+// order is group, gshadow, shadow, passwd: the account exists once passwd has its line, so an
+// interruption never leaves a passwd line without its group or shadow entry. What an interruption
+// can leave behind is repaired by the next attempt: an existing group named `name` becomes the
+// primary group, and an existing shadow line for `name` is replaced. Files are not locked
+// (lckpwdf): the caller must be the only writer.
 //
 // `root` reads through the same filesystem as `filesystem`. Errors (never containing the
 // password): InvalidArgument "cannot create local account 'NAME': not a valid user name (...)",
@@ -152,7 +151,6 @@ UsmtError MissingLocalAccountError(std::string_view name);
 struct EnsuredAccount {
   PasswdEntry account;
   bool created = false;
-  std::vector<std::string> warnings;  // CreatedAccount::warnings
 };
 
 // Looks the local account `name` up in the target root and, when it is missing, creates it if

@@ -251,7 +251,6 @@ TEST_SUITE("CreateLocalAccount") {
   TEST_CASE("adds a disabled account with a private group, keeping the files' modes") {
     TargetRoot target;
     const CreatedAccount created = target.Create("carol", {.password = "s3cret", .now = kNow});
-    CHECK(created.warnings.empty());
     CHECK(created.account.name == "carol");
     CHECK(created.account.uid == 1002);
     CHECK(created.account.gid == 1002);
@@ -380,19 +379,22 @@ TEST_SUITE("CreateLocalAccount") {
     CHECK_FALSE(filesystem->Stat(temp.Join("etc/gshadow"), SymlinkPolicy::kFollow).ok());
   }
 
-  TEST_CASE("warns when a rewritten file loses its owner") {
+  TEST_CASE("a rewritten file keeps its owner and group: etc/shadow stays root:shadow") {
     MemoryFilesystem filesystem;
     filesystem.AddFile("/m/etc/passwd", kPasswd);
     filesystem.AddFile("/m/etc/group", kGroup);
     filesystem.AddFile("/m/etc/shadow", kShadow, 0640);
     filesystem.SetOwner("/m/etc/shadow", 0, 42);
+    filesystem.SetOwner("/m/etc/group", 0, 7);
     const MachineRoot root("/m", filesystem);
     Result<CreatedAccount> created = CreateLocalAccount(root, filesystem, "carol", {.now = kNow});
     REQUIRE(created.ok());
-    CHECK(created->warnings ==
-          std::vector<std::string>{"'/m/etc/shadow' is now owned by 0:0 instead of 0:42: the "
-                                   "filesystem interface cannot change owners"});
-    CHECK(filesystem.Stat("/m/etc/shadow", SymlinkPolicy::kFollow)->mode == 0640);
+    const Result<FileInfo> shadow = filesystem.Stat("/m/etc/shadow", SymlinkPolicy::kFollow);
+    REQUIRE(shadow.ok());
+    CHECK(shadow->mode == 0640);
+    CHECK(shadow->owner == 0);
+    CHECK(shadow->group == 42);
+    CHECK(filesystem.Stat("/m/etc/group", SymlinkPolicy::kFollow)->group == 7);
   }
 }
 

@@ -208,6 +208,13 @@ Status FaultInjectingFilesystem::WriteFileAtomically(const std::string& path,
   return wrapped_.WriteFileAtomically(path, contents, mode);
 }
 
+Status FaultInjectingFilesystem::WriteFileAtomicallyOwnedBy(const std::string& path,
+                                                            std::string_view contents, mode_t mode,
+                                                            uid_t owner, gid_t group) {
+  TSEQ_RETURN_IF_ERROR(faults_->Next(FilesystemOperation::kWriteFileAtomically));
+  return wrapped_.WriteFileAtomicallyOwnedBy(path, contents, mode, owner, group);
+}
+
 Status FaultInjectingFilesystem::Remove(const std::string& path) {
   TSEQ_RETURN_IF_ERROR(faults_->Next(FilesystemOperation::kRemove));
   return wrapped_.Remove(path);

@@ -141,6 +141,12 @@ class Filesystem {
   // the directory. On failure the temporary file is removed and `path` is unchanged.
   virtual Status WriteFileAtomically(const std::string& path, std::string_view contents,
                                      mode_t mode) = 0;
+  // WriteFileAtomically, and the new file gets `owner` and `group` before it replaces `path`, so
+  // the name never shows another owner: how a program running as root rewrites a file that
+  // belongs to someone else (etc/shadow is root:shadow). PermissionDenied "cannot write 'PATH':
+  // Operation not permitted" when the process may not give them; `path` is then unchanged.
+  virtual Status WriteFileAtomicallyOwnedBy(const std::string& path, std::string_view contents,
+                                            mode_t mode, uid_t owner, gid_t group) = 0;
   // Removes a file, symlink or empty directory. NotFound if absent.
   virtual Status Remove(const std::string& path) = 0;
   virtual Status Rename(const std::string& from, const std::string& to) = 0;

@@ -145,6 +145,26 @@ void CheckWriteFileAtomically(const Subject& subject) {
   // No temporary file is left beside it.
   CHECK(*filesystem.ListDirectory(subject.Path("w")) == Names{"state.json"});
 
+  // Another account's file: as root (how the tools run) the new file gets that owner before it
+  // takes the name; otherwise the OS refuses and the old file stays.
+  const Status owned = filesystem.WriteFileAtomicallyOwnedBy(subject.Path("w/state.json"), "owned",
+                                                             0640, 1234, 5678);
+  if (owned.ok()) {
+    const Result<FileInfo> info =
+        filesystem.Stat(subject.Path("w/state.json"), SymlinkPolicy::kFollow);
+    REQUIRE(info.ok());
+    CHECK(info->owner == 1234u);
+    CHECK(info->group == 5678u);
+    CHECK(info->mode == 0640);
+    CHECK(*filesystem.ReadFile(subject.Path("w/state.json")) == "owned");
+  } else {
+    CHECK(owned.code() == StatusCode::kPermissionDenied);
+    CHECK(owned.message() ==
+          "cannot write '" + subject.Path("w/state.json") + "': Operation not permitted");
+    CHECK(*filesystem.ReadFile(subject.Path("w/state.json")) == "new contents");
+  }
+  CHECK(*filesystem.ListDirectory(subject.Path("w")) == Names{"state.json"});
+
   const std::string orphan = subject.Path("w/none/file");
   const Status missing_parent = filesystem.WriteFileAtomically(orphan, "x", 0644);
   CHECK(missing_parent.code() == StatusCode::kNotFound);

@@ -256,6 +256,16 @@ Status MemoryFilesystem::WriteFileAtomically(const std::string& path, std::strin
   return PutLocked(path, NewInodeLocked(FileType::kRegular, std::string(contents), mode));
 }
 
+Status MemoryFilesystem::WriteFileAtomicallyOwnedBy(const std::string& path,
+                                                    std::string_view contents, mode_t mode,
+                                                    uid_t owner, gid_t group) {
+  std::lock_guard lock(*mutex_);
+  std::shared_ptr<Inode> inode = NewInodeLocked(FileType::kRegular, std::string(contents), mode);
+  inode->owner = owner;
+  inode->group = group;
+  return PutLocked(path, std::move(inode));
+}
+
 Status MemoryFilesystem::Remove(const std::string& path) {
   std::lock_guard lock(*mutex_);
   const Result<std::string> resolved = ResolveLocked(path, SymlinkPolicy::kDoNotFollow);

@@ -36,6 +36,8 @@ class MemoryFilesystem : public Filesystem {
   Status CreateDirectories(const std::string& path, mode_t mode) override;
   Status WriteFileAtomically(const std::string& path, std::string_view contents,
                              mode_t mode) override;
+  Status WriteFileAtomicallyOwnedBy(const std::string& path, std::string_view contents, mode_t mode,
+                                    uid_t owner, gid_t group) override;
   Status Remove(const std::string& path) override;
   Status Rename(const std::string& from, const std::string& to) override;
   Result<std::unique_ptr<ReadableFile>> OpenForRead(const std::string& path,

@@ -1,7 +1,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <optional>
 #include <random>
+#include <utility>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -222,6 +224,16 @@ class PosixFilesystem : public Filesystem {
 
   Status WriteFileAtomically(const std::string& path, std::string_view contents,
                              mode_t mode) override {
+    return WriteAtomically(path, contents, mode, std::nullopt);
+  }
+
+  Status WriteFileAtomicallyOwnedBy(const std::string& path, std::string_view contents, mode_t mode,
+                                    uid_t owner, gid_t group) override {
+    return WriteAtomically(path, contents, mode, std::pair{owner, group});
+  }
+
+  Status WriteAtomically(const std::string& path, std::string_view contents, mode_t mode,
+                         std::optional<std::pair<uid_t, gid_t>> owner) {
     const std::string directory = ParentDirectory(path);
     std::string temporary;
     int descriptor = -1;
@@ -237,6 +249,10 @@ class PosixFilesystem : public Filesystem {
 
     error = WriteAll(file.get(), contents);
     if (error == 0 && ::fsync(file.get()) != 0) error = errno;
+    // Owner first: chown(2) clears set-user-ID and set-group-ID bits the mode may set.
+    if (error == 0 && owner && ::fchown(file.get(), owner->first, owner->second) != 0) {
+      error = errno;
+    }
     if (error == 0 && ::fchmod(file.get(), mode) != 0) error = errno;
     const int close_error = file.Close();
     if (error == 0) error = close_error;

@@ -61,6 +61,13 @@ Status SnapshotFilesystem::WriteFileAtomically(const std::string& path,
   return ReadOnly("write", path);
 }
 
+Status SnapshotFilesystem::WriteFileAtomicallyOwnedBy(const std::string& path,
+                                                      std::string_view /*contents*/,
+                                                      mode_t /*mode*/, uid_t /*owner*/,
+                                                      gid_t /*group*/) {
+  return ReadOnly("write", path);
+}
+
 Status SnapshotFilesystem::Remove(const std::string& path) { return ReadOnly("remove", path); }
 
 Status SnapshotFilesystem::Rename(const std::string& from, const std::string& /*to*/) {
