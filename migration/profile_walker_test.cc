@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 #include <sstream>
+#include <utility>
 
 #include <doctest/doctest.h>
 #include <sys/stat.h>
@@ -54,6 +55,22 @@ struct WalkFixture {
     return paths;
   }
 };
+
+// Walks `home` (shown as /home/alice) with `walker` and `rules`, going on after each problem,
+// which is noted in `problems` as "PATH: MESSAGE". Returns the walk and the paths it captures.
+std::pair<ProfileWalk, std::vector<std::string>> WalkNotingProblems(
+    const ProfileWalker& walker, const std::string& home, const CompiledRules& rules,
+    std::vector<std::string>& problems) {
+  Result<ProfileWalk> walk =
+      walker.Walk(home, "/home/alice", rules, [&](const std::string& path, const Status& status) {
+        problems.push_back(path + ": " + status.message());
+        return true;
+      });
+  REQUIRE_MESSAGE(walk.ok(), walk.status().message());
+  std::vector<std::string> paths;
+  for (const CaptureItem& item : walk->items) paths.push_back(item.entry.path);
+  return {std::move(walk).value(), std::move(paths)};
+}
 
 // Fails for the paths given, else reads the real file.
 class PartlyFailingReader : public MetadataReader {
@@ -155,21 +172,14 @@ TEST_SUITE("ProfileWalker") {
                                ProfileWalkOptions{.defer_file_metadata = true},
                                deferred.fixture.log);
     std::vector<std::string> problems;
-    const Result<ProfileWalk> walk =
-        walker.Walk(deferred.fixture.temp.Join("home"), "/home/alice", compiled,
-                    [&](const std::string& path, const Status& status) {
-                      problems.push_back(path + ": " + status.message());
-                      return true;
-                    });
-    REQUIRE(walk.ok());
-    std::vector<std::string> paths;
-    for (const CaptureItem& item : walk->items) paths.push_back(item.entry.path);
+    const auto [walk, paths] =
+        WalkNotingProblems(walker, deferred.fixture.temp.Join("home"), compiled, problems);
     CHECK(paths == std::vector<std::string>{"Documents", "Documents/a.txt"});
     CHECK(problems.empty());
     CHECK(faulty.CallCount(FilesystemOperation::kListDirectory) == 3);
     CHECK(deferred.reader.reads[folder] == 1);
     CHECK(deferred.reader.open_file_reads[folder] == 0);
-    CHECK(walk->items[0].entry == walker.EntryFor("Documents", *deferred.reader.Read(folder)));
+    CHECK(walk.items[0].entry == walker.EntryFor("Documents", *deferred.reader.Read(folder)));
   }
 
   TEST_CASE("a folder that cannot be listed at all is reported as it always was") {
@@ -187,15 +197,8 @@ TEST_SUITE("ProfileWalker") {
     const CompiledRules compiled(*rules, UserDirectories());
     const ProfileWalker walker(faulty, *fixture.reader, fixture.accounts, {}, fixture.log);
     std::vector<std::string> problems;
-    const Result<ProfileWalk> walk =
-        walker.Walk(fixture.temp.Join("home"), "/home/alice", compiled,
-                    [&](const std::string& path, const Status& status) {
-                      problems.push_back(path + ": " + status.message());
-                      return true;
-                    });
-    REQUIRE(walk.ok());
-    std::vector<std::string> paths;
-    for (const CaptureItem& item : walk->items) paths.push_back(item.entry.path);
+    const auto [walk, paths] =
+        WalkNotingProblems(walker, fixture.temp.Join("home"), compiled, problems);
     CHECK(paths == std::vector<std::string>{"Documents", "notes.txt"});
     CHECK(problems == std::vector<std::string>{"/home/alice/Documents: cannot list 'Documents'"});
   }

@@ -3,6 +3,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -64,6 +65,17 @@ struct CollectFixture {
     return WalkedProfile{profile, std::move(walk).value()};
   }
 
+  // Documents/a.txt and its hard link b.txt, walked; then a.txt is saved anew by a program (another
+  // file under its name) while b.txt stays the old one. Returns a.txt's host path and the walk.
+  std::pair<std::string, WalkedProfile> WalkThenSaveAnew(const ProfileWalker& walker) {
+    const std::string first = temp.WriteFile("home/Documents/a.txt", "old");
+    REQUIRE(::link(first.c_str(), Home("Documents/b.txt").c_str()) == 0);
+    WalkedProfile walked = Walk(walker);
+    const std::string saved = temp.WriteFile("saved.txt", "new content");
+    REQUIRE(::rename(saved.c_str(), first.c_str()) == 0);
+    return {first, std::move(walked)};
+  }
+
   ~CollectFixture() {
     // A hard-link store is immutable where the privilege allows: only RemoveStore deletes it.
     if (archive::IsProtectedStore(*filesystem, temp.Join("store"))) {
@@ -107,15 +119,10 @@ struct CollectFixture {
 TEST_SUITE("CollectProfiles") {
   TEST_CASE("a hard link whose first name names another file since the walk keeps its content") {
     CollectFixture fixture;
-    const std::string first = fixture.temp.WriteFile("home/Documents/a.txt", "old");
-    REQUIRE(::link(first.c_str(), fixture.Home("Documents/b.txt").c_str()) == 0);
     const std::unique_ptr<MetadataReader> reader = NewPosixMetadataReader();
     const ProfileWalker walker(*fixture.filesystem, *reader, fixture.accounts,
                                {.defer_file_metadata = true}, fixture.log);
-    const WalkedProfile walked = fixture.Walk(walker);
-    // Saved anew by a program: a.txt is another file, b.txt still the old one.
-    const std::string saved = fixture.temp.WriteFile("saved.txt", "new content");
-    REQUIRE(::rename(saved.c_str(), first.c_str()) == 0);
+    const auto [first, walked] = fixture.WalkThenSaveAnew(walker);
     CollectionSummary summary;
     const archive::Catalog catalog = fixture.Collect(walker, walked, false, summary);
     REQUIRE_MESSAGE(summary.code == UsmtReturnCode::kSuccess, summary.message);
@@ -229,14 +236,10 @@ TEST_SUITE("CollectProfiles into a hard-link store") {
 
   TEST_CASE("a file replaced since the walk is linked as it is now, and breaks its hard links") {
     CollectFixture fixture;
-    const std::string first = fixture.temp.WriteFile("home/Documents/a.txt", "old");
-    REQUIRE(::link(first.c_str(), fixture.Home("Documents/b.txt").c_str()) == 0);
     const std::unique_ptr<MetadataReader> reader = NewPosixMetadataReader();
     const ProfileWalker walker(*fixture.filesystem, *reader, fixture.accounts,
                                {.defer_file_metadata = true}, fixture.log);
-    const WalkedProfile walked = fixture.Walk(walker);
-    const std::string saved = fixture.temp.WriteFile("saved.txt", "new content");
-    REQUIRE(::rename(saved.c_str(), first.c_str()) == 0);
+    const auto [first, walked] = fixture.WalkThenSaveAnew(walker);
     CollectionSummary summary;
     const archive::Catalog catalog =
         fixture.Collect(walker, walked, false, summary, StoreKind::kHardLink);
