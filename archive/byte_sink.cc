@@ -17,7 +17,7 @@ std::string ParentOf(const std::string& path) {
 class FileSink : public ByteSink {
  public:
   FileSink(Filesystem& filesystem, std::string path, std::unique_ptr<WritableFile> file,
-           SinkRetry retry)
+           RetrySettings retry)
       : filesystem_(filesystem),
         path_(std::move(path)),
         partial_path_(path_ + std::string(kPartialSuffix)),
@@ -65,14 +65,14 @@ class FileSink : public ByteSink {
   std::string path_;
   std::string partial_path_;
   std::unique_ptr<WritableFile> file_;
-  const SinkRetry retry_;
+  const RetrySettings retry_;
   uint64_t written_ = 0;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<ByteSink>> NewFileSink(Filesystem& filesystem, const std::string& path,
-                                              SinkRetry retry) {
+                                              RetrySettings retry) {
   const std::string partial_path = path + std::string(kPartialSuffix);
   std::unique_ptr<WritableFile> file;
   const auto create = [&]() -> Status {

@@ -26,17 +26,16 @@ class ByteSink {
   virtual void Abandon() = 0;
 };
 
-// Retries of a file sink's writes (/r and /w): an Append that fails with an I/O error is tried
-// again after the wait, from where the last good Append ended (WritableFile::Truncate undoes what
-// part of it reached the file); creating the partial file and the final rename are retried too.
-// A failed sync is never retried: after it, the OS may have dropped the data it could not write.
-using SinkRetry = RetrySettings;
-
 // Writes `path` + ".partial" (mode 0600, replacing an earlier partial file) and, on Finish,
 // syncs it, renames it to `path` and syncs the directory, so `path` appears complete or not at
 // all. Abandon removes the partial file. `filesystem` must outlive the sink.
+//
+// `retry` (/r and /w): an Append that fails with an I/O error is tried again after the wait, from
+// where the last good Append ended (WritableFile::Truncate undoes what part of it reached the
+// file); creating the partial file and the final rename are retried too. A failed sync is never
+// retried: after it, the OS may have dropped the data it could not write.
 Result<std::unique_ptr<ByteSink>> NewFileSink(Filesystem& filesystem, const std::string& path,
-                                              SinkRetry retry = {});
+                                              RetrySettings retry = {});
 
 // Collects the bytes in memory (tests, and small stores built before upload).
 class StringSink : public ByteSink {

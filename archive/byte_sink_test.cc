@@ -24,12 +24,12 @@ struct SinkFixture {
 
   SinkFixture() { REQUIRE(memory.CreateDirectories("/store", 0755).ok()); }
 
-  SinkRetry Retry(int count) {
-    return SinkRetry{.policy = {.retries = count, .wait = milliseconds(1000)},
-                     .clock = &clock,
-                     .on_retry = [this](const Status& failure, int attempt) {
-                       retries.push_back(std::to_string(attempt) + ": " + failure.message());
-                     }};
+  RetrySettings Retry(int count) {
+    return RetrySettings{.policy = {.retries = count, .wait = milliseconds(1000)},
+                         .clock = &clock,
+                         .on_retry = [this](const Status& failure, int attempt) {
+                           retries.push_back(std::to_string(attempt) + ": " + failure.message());
+                         }};
   }
 };
 

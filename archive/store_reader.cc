@@ -262,12 +262,8 @@ Result<std::unique_ptr<StoreReader>> OpenStore(const Filesystem& filesystem,
                                                const std::string& store, std::string_view key_text,
                                                StoreReaderOptions options) {
   const std::string file_path = StoreFilePath(store);
-  Result<std::unique_ptr<ReadableFile>> file = std::unique_ptr<ReadableFile>();
-  // A failed open leaves `file` holding its error, which RunWithRetries returns as it is.
-  (void)RunWithRetries(options.retry, [&]() {
-    file = filesystem.OpenForRead(file_path, SymlinkPolicy::kFollow);
-    return file.ok() ? Status() : file.status();
-  });
+  Result<std::unique_ptr<ReadableFile>> file = RunWithRetries(
+      options.retry, [&] { return filesystem.OpenForRead(file_path, SymlinkPolicy::kFollow); });
   if (!file.ok() && file.status().code() == StatusCode::kNotFound) {
     if (filesystem.Stat(file_path + std::string(kPartialSuffix), SymlinkPolicy::kDoNotFollow)
             .ok()) {

@@ -21,6 +21,7 @@
 #include "archive/store_writer.h"
 #include "base/status.h"
 #include "platform/filesystem.h"
+#include "platform/retry.h"
 
 namespace tseq {
 
@@ -81,7 +82,7 @@ struct CaptureDestinationOptions {
   std::string key;  // /encrypt's key text; never kept beyond Create
   archive::Attributes properties;
   // Compressed stores: /r and /w, for writing the store file.
-  archive::SinkRetry retry;
+  RetrySettings retry;
 };
 
 // Creates STORE/USMT and the destination. The folder must not hold a store (see

@@ -126,19 +126,6 @@ class LoadStateRun {
 
   UsmtResult<std::string> ReadKey() { return ReadStoreKey(options_.encryption, filesystem_); }
 
-  // /r and /w: reads of the store that fail with an I/O error are made again.
-  RetrySettings ReadRetry() {
-    return {.policy = {.retries = options_.retry_count,
-                       .wait = std::chrono::seconds(options_.retry_wait_seconds)},
-            .clock = &clock_,
-            .on_retry = [this](const Status& failure, int attempt) {
-              log_.Warning("reading the store failed (" + failure.message() + "): attempt " +
-                           std::to_string(attempt) + " of " +
-                           std::to_string(options_.retry_count + 1) + " in " +
-                           std::to_string(options_.retry_wait_seconds) + " s (/r, /w)");
-            }};
-  }
-
   UsmtReturnCode OpenStore(const std::string& key) {
     const std::string& store = options_.store;
     if (store.starts_with("https://") || store.starts_with("http://")) {
@@ -147,7 +134,8 @@ class LoadStateRun {
     }
     location_ = LocateStore(filesystem_, store);
     Result<std::unique_ptr<OpenedStore>> opened =
-        OpenedStore::Open(filesystem_, location_, key, context_.threads, ReadRetry());
+        OpenedStore::Open(filesystem_, location_, key, context_.threads,
+                          StoreRetrySettings(options_, "reading", clock_, log_));
     if (!opened.ok()) {
       std::string message = opened.status().message();
       if (opened.status().code() == StatusCode::kUnauthenticated && !options_.encryption.enabled) {

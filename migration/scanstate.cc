@@ -291,15 +291,7 @@ class ScanStateRun {
     destination_options.writer.created_seconds =
         std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
     destination_options.key = key;
-    destination_options.retry = {
-        .policy = {.retries = options_.retry_count,
-                   .wait = std::chrono::seconds(options_.retry_wait_seconds)},
-        .clock = &clock_,
-        .on_retry = [this](const Status& failure, int attempt) {
-          log_.Warning("writing the store failed (" + failure.message() + "): attempt " +
-                       std::to_string(attempt) + " of " + std::to_string(options_.retry_count + 1) +
-                       " in " + std::to_string(options_.retry_wait_seconds) + " s (/r, /w)");
-        }};
+    destination_options.retry = StoreRetrySettings(options_, "writing", clock_, log_);
     destination_options.properties = {{"program", kProgram},
                                       {"machine", machine_name_},
                                       {"command_line", Join(options_.redacted_arguments, " ")}};

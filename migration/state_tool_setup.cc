@@ -1,6 +1,8 @@
 #include "migration/state_tool_setup.h"
 
+#include <chrono>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "base/diagnostics.h"
@@ -109,6 +111,21 @@ UsmtResult<std::string> ReadStoreKey(const StoreEncryption& encryption,
     return UsmtError{UsmtReturnCode::kUnableReadKey, "the key file '" + key_file + "' is empty"};
   }
   return key;
+}
+
+RetrySettings StoreRetrySettings(const StateToolOptions& options, std::string_view doing,
+                                 const Clock& clock, UsmtLog& log) {
+  const std::string attempts = std::to_string(options.retry_count + 1);
+  const std::string wait = std::to_string(options.retry_wait_seconds);
+  return {.policy = {.retries = options.retry_count,
+                     .wait = std::chrono::seconds(options.retry_wait_seconds)},
+          .clock = &clock,
+          .on_retry = [&log, what = std::string(doing), attempts, wait](const Status& failure,
+                                                                        int attempt) {
+            log.Warning(what + " the store failed (" + failure.message() + "): attempt " +
+                        std::to_string(attempt) + " of " + attempts + " in " + wait +
+                        " s (/r, /w)");
+          }};
 }
 
 }  // namespace tseq

@@ -13,7 +13,9 @@
 #include "migration/state_tool_options.h"
 #include "migration/usmt_log.h"
 #include "migration/usmt_return_codes.h"
+#include "platform/clock.h"
 #include "platform/filesystem.h"
+#include "platform/retry.h"
 
 namespace tseq {
 
@@ -25,6 +27,13 @@ namespace tseq {
 // use the config file 'F': REASON" (unreadable, invalid, or naming an unknown component).
 UsmtResult<MigrationRules> LoadMigrationRules(const StateToolOptions& options,
                                               const Filesystem& filesystem, UsmtLog& log);
+
+// /r and /w of scanstate and loadstate as RetrySettings: options.retry_count further attempts,
+// options.retry_wait_seconds apart on `clock`, each logged as the warning "DOING the store failed
+// (MESSAGE): attempt N of M in S s (/r, /w)" (`doing`: "writing", "reading"). `clock` and `log`
+// must outlive the settings.
+RetrySettings StoreRetrySettings(const StateToolOptions& options, std::string_view doing,
+                                 const Clock& clock, UsmtLog& log);
 
 // The key text of a store (scanstate, loadstate, usmtutils): /key as given, /keyfile's content
 // without one trailing newline ("\n" or

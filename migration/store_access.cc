@@ -113,12 +113,10 @@ Status OpenedStore::ReadContent(uint64_t index,
   const archive::CatalogEntry* entry = &catalog_.entries[index];
   if (entry->type == archive::EntryType::kHardLink) entry = &catalog_.entries[entry->link_entry];
   const std::string content = archive::DirectoryStoreContentPath(directory_, catalog_, index);
-  Result<std::unique_ptr<ReadableFile>> opened = std::unique_ptr<ReadableFile>();
-  TSEQ_RETURN_IF_ERROR(RunWithRetries(retry_, [&]() {
-    opened = filesystem_.OpenForRead(content, SymlinkPolicy::kDoNotFollow);
-    return opened.ok() ? Status() : opened.status();
-  }));
-  const std::unique_ptr<ReadableFile> file = WithReadRetries(std::move(opened).value(), retry_);
+  TSEQ_ASSIGN_OR_RETURN(std::unique_ptr<ReadableFile> opened, RunWithRetries(retry_, [&] {
+                          return filesystem_.OpenForRead(content, SymlinkPolicy::kDoNotFollow);
+                        }));
+  const std::unique_ptr<ReadableFile> file = WithReadRetries(std::move(opened), retry_);
   std::string buffer(kCopyBufferSize, '\0');
   uint64_t position = 0;
   while (position < entry->size) {

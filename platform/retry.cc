@@ -38,23 +38,11 @@ class RetryingReadableFile : public ReadableFile {
   }
 
   Result<size_t> ReadAt(uint64_t offset, char* buffer, size_t length) const override {
-    Result<size_t> read = size_t{0};
-    const Status status = RunWithRetries(settings_, [&]() {
-      read = file_->ReadAt(offset, buffer, length);
-      return read.ok() ? Status() : read.status();
-    });
-    if (!status.ok()) return status;
-    return read;
+    return RunWithRetries(settings_, [&] { return file_->ReadAt(offset, buffer, length); });
   }
 
   Result<uint64_t> Size() const override {
-    Result<uint64_t> size = uint64_t{0};
-    const Status status = RunWithRetries(settings_, [&]() {
-      size = file_->Size();
-      return size.ok() ? Status() : size.status();
-    });
-    if (!status.ok()) return status;
-    return size;
+    return RunWithRetries(settings_, [&] { return file_->Size(); });
   }
 
   const std::string& path() const override { return file_->path(); }

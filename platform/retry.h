@@ -6,6 +6,9 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <type_traits>
+#include <utility>
 
 #include "base/status.h"
 #include "platform/clock.h"
@@ -42,6 +45,18 @@ struct RetrySettings {
 
 // RunWithRetries under `settings`; just `operation` once when they allow no retry.
 Status RunWithRetries(const RetrySettings& settings, const std::function<Status()>& operation);
+
+// The same for an operation that returns a Result<T> (an open, a read): its last result.
+template <typename Operation>
+requires(!std::is_same_v<std::invoke_result_t<const Operation&>, Status>) auto RunWithRetries(
+    const RetrySettings& settings, const Operation& operation) -> decltype(operation()) {
+  std::optional<decltype(operation())> result;
+  (void)RunWithRetries(settings, std::function<Status()>([&]() {
+                         result.emplace(operation());
+                         return result->ok() ? Status() : result->status();
+                       }));
+  return std::move(*result);  // the operation ran at least once
+}
 
 // `file` with ReadAt and Size retried under `settings`: a positional read that failed is simply
 // made again. ReadAt may still run on several threads at once; `settings.on_retry` is called under
