@@ -98,25 +98,30 @@ Result<uint32_t> CatalogBuilder::AddRoot(CatalogRoot root) {
   return static_cast<uint32_t>(catalog_.roots.size() - 1);
 }
 
-Status CatalogBuilder::Check(const CatalogEntry& entry) const {
-  const std::string which = "entry '" + entry.path + "'";
+Status CatalogBuilder::CheckRootAndPath(const CatalogEntry& entry) const {
   if (entry.root >= catalog_.roots.size()) {
-    return InvalidArgumentError(which + " names root " + std::to_string(entry.root) +
-                                ", which was not added");
+    return InvalidArgumentError("entry '" + entry.path + "' names root " +
+                                std::to_string(entry.root) + ", which was not added");
   }
   if (!IsValidEntryPath(entry.path)) {
-    return InvalidArgumentError(which + " is not a relative path without '.' or '..'");
+    return InvalidArgumentError("entry '" + entry.path +
+                                "' is not a relative path without '.' or '..'");
   }
+  return Status::Ok();
+}
+
+Status CatalogBuilder::Check(const CatalogEntry& entry) const {
+  TSEQ_RETURN_IF_ERROR(CheckRootAndPath(entry));
   if (paths_.count(std::to_string(entry.root) + '/' + entry.path) != 0) {
-    return InvalidArgumentError(which + " was already added");
+    return InvalidArgumentError("entry '" + entry.path + "' was already added");
   }
   if ((entry.mode & ~07777u) != 0 || entry.mtime_nanoseconds >= 1000000000u) {
-    return InvalidArgumentError(which + " has an invalid mode or time");
+    return InvalidArgumentError("entry '" + entry.path + "' has an invalid mode or time");
   }
   if (entry.type == EntryType::kHardLink &&
       (entry.link_entry >= catalog_.entries.size() ||
        catalog_.entries[entry.link_entry].type != EntryType::kFile)) {
-    return InvalidArgumentError(which + " is a hard link to no earlier file");
+    return InvalidArgumentError("entry '" + entry.path + "' is a hard link to no earlier file");
   }
   return Status::Ok();
 }

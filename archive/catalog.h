@@ -118,6 +118,9 @@ class CatalogBuilder {
   // InvalidArgument "entry 'PATH' ..." for an unknown root, an invalid or repeated path, mode
   // bits beyond 07777, nanoseconds over a second, or a hard link to no earlier regular file.
   Status Check(const CatalogEntry& entry) const;
+  // The part of Check that reads only the roots (not the entries): an unknown root, an invalid
+  // path. Safe to call while another thread calls Add.
+  Status CheckRootAndPath(const CatalogEntry& entry) const;
   // Appends an entry that passed Check and returns its index.
   uint64_t Add(CatalogEntry entry);
 

@@ -147,11 +147,16 @@ Status DirectoryStoreWriter::CopyFile(const ReadableFile& source, const std::str
 }
 
 Status DirectoryStoreWriter::CreateContentDirectory(const std::string& directory) {
-  if (directory.size() <= content_directory_.size() || created_folders_.contains(directory)) {
-    return Status::Ok();
+  if (directory.size() <= content_directory_.size()) return Status::Ok();
+  {
+    const std::lock_guard lock(folders_mutex_);
+    if (created_folders_.contains(directory)) return Status::Ok();
   }
+  // Two threads may both create the folder (outside the lock, so that one thread's mkdir does
+  // not wait for another's): CreateDirectories accepts a folder that exists.
   TSEQ_RETURN_IF_ERROR(CreateContentDirectory(ParentOf(directory)));
   TSEQ_RETURN_IF_ERROR(filesystem_.CreateDirectories(directory, 0700));
+  const std::lock_guard lock(folders_mutex_);
   created_folders_.insert(directory);
   return Status::Ok();
 }
@@ -191,7 +196,9 @@ Result<std::string> DirectoryStoreWriter::LinkByPath(const CatalogEntry& entry,
   if (entry.type != EntryType::kFile) {
     return InvalidArgumentError("entry '" + entry.path + "' is not a regular file");
   }
-  TSEQ_RETURN_IF_ERROR(catalog_.Check(entry));
+  // The checks that do not read the entries, which another thread may be adding to; the rest
+  // are RecordLinked's.
+  TSEQ_RETURN_IF_ERROR(catalog_.CheckRootAndPath(entry));
   const CatalogRoot& root = catalog_.catalog().roots[entry.root];
   std::string target = Join(content_directory_, root.directory + "/" + entry.path);
   TSEQ_RETURN_IF_ERROR(CreateContentDirectory(ParentOf(target)));

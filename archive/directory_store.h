@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -54,15 +55,19 @@ class DirectoryStoreWriter {
   // copy leaves nothing in the store. The errors of reading `source` are returned as it gives them.
   Result<uint64_t> AddOpenFile(CatalogEntry entry, const ReadableFile& source);
   // Hard-link stores: the first half of adding regular-file `entry` by the path of its source,
-  // for a caller that checks the link before recording it. Checks the entry as AddFile would,
-  // then makes the store's name for it another name of whatever is at `source_path`
-  // (Filesystem::CreateHardLink: a symlink there is linked itself, never followed; symlinks in
-  // its folders are followed, so the caller must check what was linked), and returns that name.
-  // The filesystem's errors otherwise (FailedPrecondition across filesystems); nothing is left
-  // in the store then. FailedPrecondition for a copy store.
+  // for a caller that checks the link before recording it. Checks the entry's root and path
+  // (InvalidArgument as AddFile's), then makes the store's name for it another name of whatever
+  // is at `source_path` (Filesystem::CreateHardLink: a symlink there is linked itself, never
+  // followed; symlinks in its folders are followed, so the caller must check what was linked),
+  // and returns that name. The filesystem's errors otherwise (FailedPrecondition across
+  // filesystems, AlreadyExists for a path linked before); nothing is left in the store then.
+  // FailedPrecondition for a copy store.
+  // Thread-safe: may be called from several threads at once, and while another thread calls
+  // AddEntry, AddOpenFile, RecordLinked or RemoveLinked (never AddRoot or Finish).
   Result<std::string> LinkByPath(const CatalogEntry& entry, const std::string& source_path);
   // The second half: records `entry`, whose content LinkByPath linked (the entry as given to it,
-  // with the linked file's size and metadata), and returns its index.
+  // with the linked file's size and metadata), and returns its index. Checks the rest of what
+  // AddFile checks (a repeated path, mode and time).
   Result<uint64_t> RecordLinked(CatalogEntry entry);
   // Or instead removes the name LinkByPath returned (the link is not of the file wanted); nothing
   // is recorded. The filesystem's errors.
@@ -78,13 +83,15 @@ class DirectoryStoreWriter {
   Status CopyFile(const ReadableFile& source, const std::string& target_path, uint64_t& size);
   // Creates `directory` (below the content folder) and its missing parents, once: each is
   // remembered, so that a folder of many files costs one mkdir, not one per file and level.
+  // Thread-safe (LinkByPath calls it from several threads).
   Status CreateContentDirectory(const std::string& directory);
 
   Filesystem& filesystem_;
   std::string store_;
   DirectoryStoreKind kind_;
-  std::string content_directory_;          // STORE/USMT/File
-  std::set<std::string> created_folders_;  // below it; sorted, so parents come first
+  std::string content_directory_;  // STORE/USMT/File
+  std::mutex folders_mutex_;
+  std::set<std::string> created_folders_;  // below it; sorted, so parents come first (guarded)
   std::string copy_buffer_;
   CatalogBuilder catalog_;
 };

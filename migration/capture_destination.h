@@ -60,7 +60,9 @@ class CaptureDestination {
   // folders are followed) and returns that name; then RecordLinked records the entry (its size
   // and metadata those of the file linked) or RemoveLinked takes the name away again. Errors of
   // LinkByPath leave nothing in the store and do not make it unusable; those of RecordLinked and
-  // RemoveLinked are the store's.
+  // RemoveLinked are the store's. LinkByPath is thread-safe: it may be called from several
+  // threads at once, and while another thread calls AddEntry, AddOpenFile, RecordLinked or
+  // RemoveLinked (never AddRoot or Finish).
   virtual Result<std::string> LinkByPath(const archive::CatalogEntry& entry,
                                          const std::string& host_path);
   virtual Result<uint64_t> RecordLinked(archive::CatalogEntry entry);

@@ -108,6 +108,7 @@ class ProfileWalker {
   // it names anything else (the path was replaced since the walk, or leads through a folder
   // swapped for a symlink), which the capture must then remove and take as OpenForCapture
   // finds it. Errors: examining `linked_path`, or the MetadataReader's (naming the host path).
+  // Thread-safe, as are OpenForCapture and EntryFor (when the filesystem and reader are).
   Result<std::optional<archive::CatalogEntry>> DescribeLinked(const CaptureItem& item,
                                                               const std::string& linked_path) const;
 

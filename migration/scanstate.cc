@@ -25,6 +25,11 @@ namespace {
 
 constexpr char kProgram[] = "scanstate";
 
+// Threads linking files ahead of the collector in a hard-link capture (LinkAhead). The work is
+// system calls that contend for folder locks and inode tables in the kernel; two keep two cores
+// busy (docs/benchmarks/migration.md has the measurement).
+constexpr size_t kLinkThreads = 2;
+
 // The plaintext per block of a compressed store: twice the format's default. Each block is
 // compressed on its own, so zstd starts every block without history; on a 545 MB capture of
 // home folders 2 MiB blocks took 5% less zstd time and made the store 5.5% smaller than 1 MiB
@@ -315,7 +320,7 @@ class ScanStateRun {
       return Fail(UsmtReturnCode::kInvalidStoreLocation,
                   "cannot create the store: " + destination.status().message());
     }
-    const CollectionSettings settings{machine_name_, &clock_, list_file_.get()};
+    const CollectionSettings settings{machine_name_, &clock_, list_file_.get(), kLinkThreads};
     const CollectionSummary summary =
         CollectProfiles(walked, *walker_, **destination, settings, errors_, progress_, log_);
     if (summary.code != UsmtReturnCode::kSuccess) return Fail(summary.code, summary.message);

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <optional>
 
+#include "migration/capture_link_ahead.h"
 #include "migration/profile_record.h"
 #include "migration/scanstate.h"
 
@@ -62,6 +63,10 @@ class Collector {
       return false;
     }
     const std::vector<CaptureItem>& items = walked.walk.items;
+    std::optional<LinkAhead> link_ahead;
+    if (destination_.kind() == StoreKind::kHardLink && settings_.link_threads > 0) {
+      link_ahead.emplace(items, *root, destination_, walker_, settings_.link_threads);
+    }
     std::vector<std::optional<uint64_t>> indexes(items.size());
     for (size_t i = 0; i < items.size(); ++i) {
       const CaptureItem& item = items[i];
@@ -88,9 +93,15 @@ class Collector {
         continue;
       }
       bool same_as_walked = false;
-      const AddedFile added = destination_.kind() == StoreKind::kHardLink
-                                  ? LinkFile(item, *root, same_as_walked)
-                                  : AddFile(item, *root, same_as_walked);
+      AddedFile added;
+      if (destination_.kind() != StoreKind::kHardLink) {
+        added = AddFile(item, *root, same_as_walked);
+      } else if (link_ahead && LinkAhead::Links(item)) {
+        added = LinkFile(item, *root, link_ahead->Take(i), same_as_walked);
+      } else {
+        added = LinkFile(item, *root, LinkWalkedFile(item, *root, destination_, walker_),
+                         same_as_walked);
+      }
       if (!added.status.ok()) {
         if (!added.source_failed) {
           StoreFailure("cannot store '" + item.machine_path + "': " + added.status.message());
@@ -130,24 +141,20 @@ class Collector {
   }
 
   // The same for a hard-link store, where linking the file by its path and then checking that the
-  // link is of the walked file saves opening it: two system calls where the open takes five. Any
-  // surprise (the file gone or replaced, a folder on its path swapped for a symlink, an error)
-  // undoes the link and takes the file as AddFile does, which reports it as it always has.
-  AddedFile LinkFile(const CaptureItem& item, uint32_t root, bool& same_as_walked) {
-    archive::CatalogEntry entry = item.entry;
-    entry.root = root;
-    entry.type = archive::EntryType::kFile;
-    entry.link_entry = 0;
-    const Result<std::string> linked = destination_.LinkByPath(entry, item.host_path);
-    if (!linked.ok()) return AddFile(item, root, same_as_walked);
-    Result<std::optional<archive::CatalogEntry>> described = walker_.DescribeLinked(item, *linked);
-    if (!described.ok() || !described->has_value()) {
-      if (const Status removed = destination_.RemoveLinked(*linked); !removed.ok()) {
+  // link is of the walked file (`linked`: LinkWalkedFile's result) saves opening it: two system
+  // calls where the open takes five. Any surprise (the file gone or replaced, a folder on its
+  // path swapped for a symlink, an error) undoes the link and takes the file as AddFile does,
+  // which reports it as it always has.
+  AddedFile LinkFile(const CaptureItem& item, uint32_t root, LinkedFile linked,
+                     bool& same_as_walked) {
+    if (!linked.link.ok()) return AddFile(item, root, same_as_walked);
+    if (!linked.description.ok() || !linked.description->has_value()) {
+      if (const Status removed = destination_.RemoveLinked(*linked.link); !removed.ok()) {
         return {.status = removed};
       }
       return AddFile(item, root, same_as_walked);
     }
-    entry = std::move(**described);
+    archive::CatalogEntry entry = std::move(**linked.description);
     entry.root = root;
     entry.type = archive::EntryType::kFile;
     entry.link_entry = 0;

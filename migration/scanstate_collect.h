@@ -3,6 +3,7 @@
 // handling of unreadable files; or, for /p, estimates the store they would make.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -53,6 +54,9 @@ struct CollectionSettings {
   std::string machine_name;
   const Clock* clock = nullptr;
   WritableFile* list_file = nullptr;  // /listfiles: every stored non-folder's machine path
+  // Hard-link stores: the threads that link files ahead of the collector (LinkAhead); 0 links
+  // each file in the collector's own thread, when it gets to it.
+  size_t link_threads = 0;
 };
 
 // Adds each profile's root and items to `destination` and finishes it. Regular files are opened

@@ -13,12 +13,15 @@
 #include <unistd.h>
 
 #include "archive/directory_store.h"
+#include "migration/scanstate_collect_test_support.h"
 #include "platform/clock.h"
 #include "platform/file_metadata.h"
 #include "tests/support/temp_directory.h"
 
 namespace tseq {
 namespace {
+
+using testing::CollectFixture;
 
 // The real reader, but reading the open file at `failing` fails (it cannot be examined).
 class FailingOpenFileReader : public MetadataReader {
@@ -35,85 +38,6 @@ class FailingOpenFileReader : public MetadataReader {
  private:
   std::string failing_;
   std::unique_ptr<MetadataReader> real_ = NewPosixMetadataReader();
-};
-
-struct CollectFixture {
-  tseq::testing::TempDirectory temp;
-  std::unique_ptr<Filesystem> filesystem = NewPosixFilesystem();
-  FakeClock clock{std::chrono::system_clock::time_point()};
-  std::ostringstream echo;
-  UsmtLog log{clock, 8, echo};  // 8: errors are echoed, for the tests to see
-  ProgressLog progress{clock};
-  LocalAccounts accounts =
-      LocalAccounts::Parse("alice:x:1000:1000::/home/alice:/bin/sh\n", "passwd", "alice:x:1000:\n",
-                           "group", LoginDefinitions{});
-  Result<MigrationRules> rules = MigrationRules::Shipped();
-
-  std::string Home(const std::string& relative) const { return temp.Join("home/" + relative); }
-
-  WalkedProfile Walk(const ProfileWalker& walker) const {
-    REQUIRE(rules.ok());
-    const CompiledRules compiled(*rules, UserDirectories());
-    Profile profile;
-    profile.name = "PC01\\alice";
-    profile.user = "alice";
-    profile.home = "/home/alice";
-    profile.host_home = temp.Join("home");
-    Result<ProfileWalk> walk = walker.Walk(profile.host_home, profile.home, compiled,
-                                           [](const std::string&, const Status&) { return false; });
-    REQUIRE_MESSAGE(walk.ok(), walk.status().message());
-    return WalkedProfile{profile, std::move(walk).value()};
-  }
-
-  // Documents/a.txt and its hard link b.txt, walked; then a.txt is saved anew by a program (another
-  // file under its name) while b.txt stays the old one. Returns a.txt's host path and the walk.
-  std::pair<std::string, WalkedProfile> WalkThenSaveAnew(const ProfileWalker& walker) {
-    const std::string first = temp.WriteFile("home/Documents/a.txt", "old");
-    REQUIRE(::link(first.c_str(), Home("Documents/b.txt").c_str()) == 0);
-    WalkedProfile walked = Walk(walker);
-    const std::string saved = temp.WriteFile("saved.txt", "new content");
-    REQUIRE(::rename(saved.c_str(), first.c_str()) == 0);
-    return {first, std::move(walked)};
-  }
-
-  ~CollectFixture() {
-    // A hard-link store is immutable where the privilege allows: only RemoveStore deletes it.
-    if (archive::IsProtectedStore(*filesystem, temp.Join("store"))) {
-      CHECK(archive::RemoveStore(*filesystem, temp.Join("store")).ok());
-    }
-  }
-
-  // Collects `walked` into a store of `kind` at TEMP/store and returns its catalog.
-  archive::Catalog Collect(const ProfileWalker& walker, const WalkedProfile& walked,
-                           bool continue_on_error, CollectionSummary& summary,
-                           StoreKind kind = StoreKind::kDirectory) {
-    Result<std::unique_ptr<CaptureDestination>> destination = CreateCaptureDestination(
-        *filesystem, temp.Join("store"), CaptureDestinationOptions{.kind = kind});
-    REQUIRE(destination.ok());
-    CaptureErrors errors(continue_on_error, log, progress);
-    summary = CollectProfiles({walked}, walker, **destination,
-                              CollectionSettings{.machine_name = "PC01", .clock = &clock}, errors,
-                              progress, log);
-    Result<archive::Catalog> catalog =
-        archive::ReadDirectoryStoreCatalog(*filesystem, temp.Join("store"));
-    REQUIRE_MESSAGE(catalog.ok(), catalog.status().message());
-    return std::move(catalog).value();
-  }
-
-  const archive::CatalogEntry& Entry(const archive::Catalog& catalog, const std::string& path) {
-    for (const archive::CatalogEntry& entry : catalog.entries) {
-      if (entry.path == path) return entry;
-    }
-    FAIL("no entry " << path);
-    return catalog.entries.front();
-  }
-
-  std::string Stored(const std::string& path) const {
-    return tseq::testing::ReadFileForTest(temp.Join("store/USMT/File/home/alice/" + path));
-  }
-  std::string StoredPath(const std::string& path) const {
-    return temp.Join("store/USMT/File/home/alice/" + path);
-  }
 };
 
 TEST_SUITE("CollectProfiles") {
@@ -183,6 +107,14 @@ TEST_SUITE("CollectProfiles") {
   }
 }
 
+// Runs the test case twice: files linked by the collector itself, and ahead of it (LinkAhead).
+size_t LinkThreadsSubcase() {
+  size_t threads = 0;
+  SUBCASE("each file linked by the collector") { threads = 0; }
+  SUBCASE("files linked ahead on two threads") { threads = 2; }
+  return threads;
+}
+
 TEST_SUITE("CollectProfiles into a hard-link store") {
   uint64_t InodeOf(const std::string& path) {
     struct stat status {};
@@ -192,6 +124,7 @@ TEST_SUITE("CollectProfiles into a hard-link store") {
 
   TEST_CASE("files are linked by their paths, with the metadata a copy store records") {
     CollectFixture fixture;
+    fixture.link_threads = LinkThreadsSubcase();
     const std::string path = fixture.temp.WriteFile("home/Documents/a.txt", "content");
     REQUIRE(::chmod(path.c_str(), 0640) == 0);
     const bool has_attribute = ::setxattr(path.c_str(), "user.comment", "hi", 2, 0) == 0;
@@ -236,6 +169,7 @@ TEST_SUITE("CollectProfiles into a hard-link store") {
 
   TEST_CASE("a file replaced since the walk is linked as it is now, and breaks its hard links") {
     CollectFixture fixture;
+    fixture.link_threads = LinkThreadsSubcase();
     const std::unique_ptr<MetadataReader> reader = NewPosixMetadataReader();
     const ProfileWalker walker(*fixture.filesystem, *reader, fixture.accounts,
                                {.defer_file_metadata = true}, fixture.log);
@@ -255,6 +189,7 @@ TEST_SUITE("CollectProfiles into a hard-link store") {
 
   TEST_CASE("a folder swapped for a symlink to outside the home brings nothing from there") {
     CollectFixture fixture;
+    fixture.link_threads = LinkThreadsSubcase();
     const std::string path = fixture.temp.WriteFile("home/Documents/secret.txt", "mine");
     const std::string outside = fixture.temp.WriteFile("outside/secret.txt", "not the user's");
     const std::unique_ptr<MetadataReader> reader = NewPosixMetadataReader();
@@ -284,6 +219,7 @@ TEST_SUITE("CollectProfiles into a hard-link store") {
 
   TEST_CASE("a file gone since the walk is reported as an open reports it") {
     CollectFixture fixture;
+    fixture.link_threads = LinkThreadsSubcase();
     const std::string path = fixture.temp.WriteFile("home/Documents/a.txt", "content");
     const std::unique_ptr<MetadataReader> reader = NewPosixMetadataReader();
     const ProfileWalker walker(*fixture.filesystem, *reader, fixture.accounts,
