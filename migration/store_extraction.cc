@@ -4,6 +4,7 @@
 #include <set>
 
 #include "base/strings.h"
+#include "migration/profile_record.h"
 
 namespace tseq {
 namespace {
@@ -152,6 +153,18 @@ ExtractionSummary ExtractStore(OpenedStore& store, ExtractionTarget& target,
     const std::string name = EntryName(catalog, index);
     if (target.Created(name) && handled_directories.count(name) == 0) {
       target.QueueDirectoryMetadata(name, entry.mode, TimesOf(entry));
+    }
+  }
+  // So do the homes themselves (the roots' folders), as loadstate gives a home it creates; a root
+  // without them (an older store, another tool's) keeps 0700.
+  for (size_t index = 0; index < catalog.roots.size(); ++index) {
+    const Result<ProfileRecord> record = ProfileRecordFromCatalogRoot(catalog.roots[index], index);
+    if (!record.ok() || !record->home_mode || !record->home_modified) continue;
+    const std::string& name = catalog.roots[index].directory;
+    if (target.Created(name) && handled_directories.count(name) == 0) {
+      target.QueueDirectoryMetadata(
+          name, *record->home_mode,
+          EntryTimes{record->home_modified->seconds, record->home_modified->nanoseconds});
     }
   }
   const Status finished = target.FinishDirectories();

@@ -4,6 +4,7 @@
 
 #include "archive/directory_store.h"
 #include "migration/migration_test_support.h"
+#include "migration/profile_record.h"
 #include "migration/store_extraction.h"
 #include "platform/fault_injecting_filesystem.h"
 #include "platform/fault_injecting_rooted_directory.h"
@@ -253,6 +254,41 @@ TEST_SUITE("usmtutils /extract") {
     CHECK(result.error == "usmtutils: not extracted: home/alice/docs/a.txt: " + content +
                               ": missing from the store\n");
     CHECK(fixture.Info(fixture.temp.Join("out2/home/alice/docs")).type == FileType::kDirectory);
+  }
+}
+
+TEST_SUITE("usmtutils /extract of a profile") {
+  TEST_CASE("the home folder it creates gets the mode and time the capture recorded") {
+    Fixture fixture;
+    fixture.temp.WriteFile("source/a.txt", "alpha");
+    Profile profile;
+    profile.name = "PC01\\alice";
+    profile.domain = "PC01";
+    profile.user = "alice";
+    profile.home = "/home/alice";
+    profile.local = true;
+    profile.home_mode = 0750;
+    profile.home_modified =
+        std::chrono::system_clock::time_point(std::chrono::seconds(1780000000)) +
+        std::chrono::nanoseconds(123456789);
+    const std::string store = fixture.temp.Join("dirstore");
+    auto writer = archive::DirectoryStoreWriter::Create(*fixture.filesystem, store,
+                                                        archive::DirectoryStoreKind::kCopy, {});
+    REQUIRE(writer.ok());
+    REQUIRE((*writer)->AddRoot(ProfileToCatalogRoot(profile, "PC01")).ok());
+    REQUIRE(
+        (*writer)
+            ->AddFile(archive::testing::FileEntry("a.txt", 0604), fixture.temp.Join("source/a.txt"))
+            .ok());
+    REQUIRE((*writer)->Finish().ok());
+    const std::string out = fixture.temp.Join("out");
+    const RunResult result = fixture.Run(Extract(store, out));
+    CHECK(result.code == 0);
+    CHECK(ReadFileForTest(out + "/home/alice/a.txt") == "alpha");
+    const FileInfo home = fixture.Info(out + "/home/alice");
+    CHECK(home.mode == 0750);
+    CHECK(home.modified == *profile.home_modified);
+    CHECK(fixture.Info(out + "/home").mode == 0700);  // not the profile's: left as created
   }
 }
 
