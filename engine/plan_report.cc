@@ -5,18 +5,22 @@
 namespace tseq {
 namespace {
 
-std::string Describe(const Instruction& instruction) {
+// Appends "NAME  (group)", "NAME  (TYPE)" or "NAME  (TYPE FILE: 'SEQUENCE')" to `text`.
+void AppendDescription(const Instruction& instruction, std::string& text) {
   const SequenceNode& node = *instruction.node;
+  text += node.name;
   switch (instruction.kind) {
     case InstructionKind::kGroup:
-      return node.name + "  (group)";
+      text += "  (group)";
+      return;
     case InstructionKind::kSequence:
-      return node.name + "  (" + node.type + " " + instruction.child->source_file + ": '" +
-             instruction.child->name + "')";
+      text.append("  (").append(node.type).append(" ").append(instruction.child->source_file);
+      text.append(": '").append(instruction.child->name).append("')");
+      return;
     case InstructionKind::kStep:
       break;
   }
-  return node.name + "  (" + node.type + ")";
+  text.append("  (").append(node.type).append(")");
 }
 
 const char* KindName(InstructionKind kind) {
@@ -31,7 +35,14 @@ const char* KindName(InstructionKind kind) {
   return "step";
 }
 
-std::string Indent(int depth) { return std::string(static_cast<size_t>(depth) * 2, ' '); }
+void AppendIndent(int depth, std::string& text) {
+  text.append(static_cast<size_t>(depth) * 2, ' ');
+}
+
+// The detail lines of an instruction start in column 20, indented one level below it.
+void AppendDetailIndent(int depth, std::string& text) {
+  AppendIndent(depth + 1, text.append(19, ' '));
+}
 
 }  // namespace
 
@@ -47,13 +58,16 @@ std::string FormatPlanText(const InstructionTable& table, const Plan& plan,
   int not_reached = 0;
   for (const PlanEntry& entry : plan.entries) {
     const Instruction& instruction = table[entry.pointer];
-    std::string pointer = std::to_string(entry.pointer);
-    if (pointer.size() < 4) pointer.insert(0, 4 - pointer.size(), ' ');
-    std::string decision = PlanDecisionName(entry.decision);
-    decision.resize(12, ' ');
-    text +=
-        pointer + "  " + decision + " " + Indent(instruction.depth) + Describe(instruction) + "\n";
-    const std::string detail_indent = std::string(19, ' ') + Indent(instruction.depth + 1);
+    const std::string pointer = std::to_string(entry.pointer);
+    if (pointer.size() < 4) text.append(4 - pointer.size(), ' ');
+    text.append(pointer).append("  ");
+    const std::string_view decision = PlanDecisionName(entry.decision);
+    text.append(decision);
+    if (decision.size() < 12) text.append(12 - decision.size(), ' ');
+    text += ' ';
+    AppendIndent(instruction.depth, text);
+    AppendDescription(instruction, text);
+    text += '\n';
     if (!instruction.has_children()) {
       switch (entry.decision) {
         case PlanDecision::kSkipped:
@@ -70,20 +84,28 @@ std::string FormatPlanText(const InstructionTable& table, const Plan& plan,
       }
     }
     if (entry.decision != PlanDecision::kRun && !entry.reason.empty()) {
-      std::string location = entry.reason_location.ToString();
-      text +=
-          detail_indent + entry.reason + (location.empty() ? "" : "  [" + location + "]") + "\n";
+      const std::string location = entry.reason_location.ToString();
+      AppendDetailIndent(instruction.depth, text);
+      text += entry.reason;
+      if (!location.empty()) text.append("  [").append(location).append("]");
+      text += '\n';
     }
     if (options.show_condition_trace) {
       for (const ConditionTraceLine& line : entry.condition_trace) {
-        text += detail_indent + "? " + Indent(line.depth) + line.text + "\n";
+        AppendDetailIndent(instruction.depth, text);
+        text += "? ";
+        AppendIndent(line.depth, text);
+        text.append(line.text).append("\n");
       }
     }
     for (const DeclaredOutput& output : entry.outputs) {
-      text += detail_indent + "sets " + output.variable + " = " + output.value + "\n";
+      AppendDetailIndent(instruction.depth, text);
+      text.append("sets ").append(output.variable).append(" = ").append(output.value);
+      text += '\n';
     }
     for (const std::string& warning : entry.warnings) {
-      text += detail_indent + "warning: " + warning + "\n";
+      AppendDetailIndent(instruction.depth, text);
+      text.append("warning: ").append(warning).append("\n");
     }
     if (entry.reboot_after) {
       text +=

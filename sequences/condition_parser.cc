@@ -19,7 +19,7 @@ const std::vector<std::string>& KindKeys() {
   return keys;
 }
 
-constexpr std::array<std::pair<const char*, ConditionKind>, 9> kKinds = {{
+constexpr std::array<std::pair<std::string_view, ConditionKind>, 9> kKinds = {{
     {"all", ConditionKind::kAll},
     {"any", ConditionKind::kAny},
     {"none", ConditionKind::kNone},
@@ -37,9 +37,12 @@ constexpr std::array<VariableOperator, 8> kOperators = {
     VariableOperator::kLessEqual, VariableOperator::kLike,
 };
 
-std::vector<std::string> OperatorNames() {
-  std::vector<std::string> names;
-  for (const VariableOperator op : kOperators) names.emplace_back(VariableOperatorName(op));
+const std::vector<std::string>& OperatorNames() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> list;
+    for (const VariableOperator op : kOperators) list.emplace_back(VariableOperatorName(op));
+    return list;
+  }();
   return names;
 }
 
@@ -60,17 +63,25 @@ class ConditionParser {
                         std::string(subject) + " must be a map, not " + value.KindName());
       return std::nullopt;
     }
-    std::vector<const std::pair<std::string, Value>*> kind_entries;
+    // The map's keys that name a kind, in file order; keys are unique, so at most one per kind.
+    std::array<const std::pair<std::string, Value>*, kKinds.size()> kind_entries{};
+    std::array<ConditionKind, kKinds.size()> entry_kinds{};
+    size_t kind_count = 0;
     for (const auto& entry : value.entries) {
-      for (const std::string& kind : KindKeys()) {
-        if (entry.first == kind) kind_entries.push_back(&entry);
+      for (const auto& [name, kind] : kKinds) {
+        if (entry.first == name) {
+          kind_entries[kind_count] = &entry;
+          entry_kinds[kind_count] = kind;
+          ++kind_count;
+          break;
+        }
       }
     }
-    if (kind_entries.empty()) {
+    if (kind_count == 0) {
       ReportMissingKind(value);
       return std::nullopt;
     }
-    if (kind_entries.size() > 1) {
+    if (kind_count > 1) {
       context_.AddError(kind_entries[1]->second.key_location,
                         "a condition tests one thing, but this one has both '" +
                             kind_entries[0]->first + "' and '" + kind_entries[1]->first +
@@ -79,9 +90,7 @@ class ConditionParser {
     }
     Condition condition;
     condition.location = value.location;
-    for (const auto& [name, kind] : kKinds) {
-      if (kind_entries[0]->first == name) condition.kind = kind;
-    }
+    condition.kind = entry_kinds[0];
     bool valid = true;
     switch (condition.kind) {
       case ConditionKind::kAll:
@@ -126,8 +135,8 @@ class ConditionParser {
                        Condition& condition) {
     const int errors = Errors();
     const std::string& name = entry.first;
-    const std::vector<std::string> allowed = {name};
-    context_.CheckKeys(map, allowed, "'" + name + "' condition");
+    context_.CheckKeys(map, std::span<const std::string>(&name, 1),
+                       Phrase("'", name, "' condition"));
     const Value& list = entry.second;
     if (!list.is_list()) {
       context_.AddError(list.location,
@@ -150,7 +159,7 @@ class ConditionParser {
     const Value* operator_value = nullptr;
     std::string operator_name;
     bool unknown_operator = false;
-    const std::vector<std::string> operator_names = OperatorNames();
+    const std::vector<std::string>& operator_names = OperatorNames();
     for (const auto& [key, entry] : map.entries) {
       if (key == "variable") continue;
       const std::optional<VariableOperator> op = FindOperator(key);
@@ -191,7 +200,8 @@ class ConditionParser {
       if (const auto expected = context_.ReadBoolean(*operator_value, "'exists'")) {
         condition.expected = *expected;
       }
-    } else if (const auto operand = context_.ReadText(*operator_value, "'" + operator_name + "'")) {
+    } else if (const auto operand =
+                   context_.ReadText(*operator_value, Phrase("'", operator_name, "'"))) {
       condition.operand = *operand;
       context_.NoteText(*operand, operator_value->location);
     }
@@ -200,11 +210,15 @@ class ConditionParser {
 
   bool ParsePath(const Value& map, const std::string& kind, Condition& condition) {
     const int errors = Errors();
-    const std::vector<std::string> allowed = {kind, "exists", "modifiedAfter", "modifiedBefore"};
-    context_.CheckKeys(map, allowed, kind + " condition");
+    static const std::vector<std::string> kFileKeys = {"file", "exists", "modifiedAfter",
+                                                       "modifiedBefore"};
+    static const std::vector<std::string> kFolderKeys = {"folder", "exists", "modifiedAfter",
+                                                         "modifiedBefore"};
+    context_.CheckKeys(map, kind == "file" ? kFileKeys : kFolderKeys,
+                       Phrase(kind, " condition", ""));
     const Value& path = *map.Find(kind);
-    if (const auto text =
-            context_.ReadText(path, "'" + kind + "'", ValidationContext::Emptiness::kRejected)) {
+    if (const auto text = context_.ReadText(path, Phrase("'", kind, "'"),
+                                            ValidationContext::Emptiness::kRejected)) {
       condition.path = *text;
       context_.NoteText(*text, path.location);
     }
@@ -218,16 +232,16 @@ class ConditionParser {
     return Errors() == errors;
   }
 
-  std::optional<std::string> ReadTimestamp(const Value& map, const std::string& key,
+  std::optional<std::string> ReadTimestamp(const Value& map, std::string_view key,
                                            const Condition& condition) {
     const Value* value = map.Find(key);
     if (value == nullptr) return std::nullopt;
-    const std::optional<std::string> text = context_.ReadText(*value, "'" + key + "'");
+    const std::optional<std::string> text = context_.ReadText(*value, Phrase("'", key, "'"));
     if (!text) return std::nullopt;
     context_.NoteText(*text, value->location);
     if (!condition.expected) {
       context_.AddError(value->key_location,
-                        "'" + key + "' cannot be combined with 'exists: false'");
+                        Phrase("'", key, "' cannot be combined with 'exists: false'").str());
     }
     if (!MayReferenceVariables(*text)) {
       const auto parsed = ParseTimestamp(*text);
@@ -238,7 +252,7 @@ class ConditionParser {
 
   bool ParseOs(const Value& map, Condition& condition) {
     const int errors = Errors();
-    const std::vector<std::string> allowed = {"os", "version"};
+    static const std::vector<std::string> allowed = {"os", "version"};
     context_.CheckKeys(map, allowed, "os condition");
     const Value& id = *map.Find("os");
     if (const auto text = context_.ReadText(id, "'os'", ValidationContext::Emptiness::kRejected)) {
@@ -260,7 +274,7 @@ class ConditionParser {
 
   bool ParsePackage(const Value& map, Condition& condition) {
     const int errors = Errors();
-    const std::vector<std::string> allowed = {"package", "installed"};
+    static const std::vector<std::string> allowed = {"package", "installed"};
     context_.CheckKeys(map, allowed, "package condition");
     const Value& name = *map.Find("package");
     if (const auto text =
@@ -278,7 +292,7 @@ class ConditionParser {
 
   bool ParseCommand(const Value& map, Condition& condition) {
     const int errors = Errors();
-    const std::vector<std::string> allowed = {"command", "exitCode"};
+    static const std::vector<std::string> allowed = {"command", "exitCode"};
     context_.CheckKeys(map, allowed, "command condition");
     const Value& command = *map.Find("command");
     if (const auto text =

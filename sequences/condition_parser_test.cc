@@ -252,6 +252,26 @@ steps:
         "seq.yaml:61:39: error: 'exists' must be true or false, not 'perhaps'\n");
     CHECK(loaded.sequence.status().message() == "seq.yaml: 23 errors");
   }
+
+  TEST_CASE("file and folder leaves name their own kind in their errors") {
+    const Loaded loaded = Load(R"(name: Paths
+steps:
+  - name: a
+    type: RestoreUserState
+    condition: { file: [x], exist: true, modifiedAfter: [1] }
+  - name: b
+    type: RestoreUserState
+    condition: { folder: "", modifedBefore: x, modifiedAfter: {} }
+)");
+    CHECK(loaded.diagnostics ==
+          "seq.yaml:5:24: error: 'file' must be a string, not a list\n"
+          "seq.yaml:5:29: error: unknown key 'exist' in file condition (did you mean 'exists'?)\n"
+          "seq.yaml:5:57: error: 'modifiedAfter' must be a string, not a list\n"
+          "seq.yaml:8:26: error: 'folder' must not be empty\n"
+          "seq.yaml:8:30: error: unknown key 'modifedBefore' in folder condition (did you mean "
+          "'modifiedBefore'?)\n"
+          "seq.yaml:8:63: error: 'modifiedAfter' must be a string, not a map\n");
+  }
 }
 
 }  // namespace

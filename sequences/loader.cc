@@ -71,11 +71,12 @@ class SequenceReader {
  private:
   // Value* for a Value the reader may consume, const Value* otherwise.
   template <typename MapValue>
-  auto Require(MapValue& map, const std::string& key, const std::string& owner)
+  auto Require(MapValue& map, std::string_view key, const Phrase& owner)
       -> decltype(map.Find(key)) {
     auto* value = map.Find(key);
     if (value == nullptr) {
-      context_.AddError(map.location, owner + " is missing required key '" + key + "'");
+      context_.AddError(map.location,
+                        owner.str() + " is missing required key '" + std::string(key) + "'");
     }
     return value;
   }
@@ -106,7 +107,7 @@ class SequenceReader {
                                                   "' (names ignore case)");
         valid = false;
       }
-      const std::string owner = "variable '" + definition.name + "'";
+      const Phrase owner("variable '", definition.name, "'");
       if (value.is_scalar()) {
         definition.value = value.scalar;
         context_.NoteText(value.scalar, value.location);
@@ -122,7 +123,7 @@ class SequenceReader {
           definition.secret = context_.ReadBoolean(*secret, "'secret'").value_or(false);
         }
       } else {
-        context_.AddError(value.location, owner +
+        context_.AddError(value.location, owner.str() +
                                               " must be a string or a map with 'value' and "
                                               "'secret', not " +
                                               value.KindName());
@@ -155,6 +156,7 @@ class SequenceReader {
                         std::string("'steps' must be a list, not ") + list.KindName());
       return false;
     }
+    nodes.reserve(nodes.size() + list.items.size());
     for (Value& item : list.items) {
       if (std::optional<SequenceNode> node = ReadItem(item)) nodes.push_back(std::move(*node));
     }
@@ -199,10 +201,10 @@ class SequenceReader {
     return false;
   }
 
-  void ReadCommon(const Value& item, const std::string& name_key, SequenceNode& node) {
+  void ReadCommon(const Value& item, std::string_view name_key, SequenceNode& node) {
     node.location = item.location;
     if (const Value* name = item.Find(name_key)) {
-      if (auto text = context_.ReadText(*name, "'" + name_key + "'",
+      if (auto text = context_.ReadText(*name, Phrase("'", name_key, "'"),
                                         ValidationContext::Emptiness::kRejected)) {
         node.name = std::move(*text);
         context_.NoteText(node.name, name->location);
@@ -221,15 +223,17 @@ class SequenceReader {
     }
   }
 
-  std::string Owner(const char* kind, const SequenceNode& node) const {
-    return node.name.empty() ? kind : std::string(kind) + " '" + node.name + "'";
+  // "step 'NAME'", or "step" for a step without a name; refers to `node`'s name.
+  static Phrase Owner(std::string_view kind, std::string_view kind_and_quote,
+                      const SequenceNode& node) {
+    return node.name.empty() ? Phrase(kind) : Phrase(kind_and_quote, node.name, "'");
   }
 
   SequenceNode ReadStep(Value& item) {
     SequenceNode node;
     node.kind = NodeKind::kStep;
     ReadCommon(item, "name", node);
-    const std::string owner = Owner("step", node);
+    const Phrase owner = Owner("step", "step '", node);
     context_.CheckKeys(item, kStepKeys, owner, kGroupOnlyKeys, "a step");
 
     Value* with = item.Find("with");
@@ -271,10 +275,11 @@ class SequenceReader {
   }
 
   std::optional<std::chrono::milliseconds> ReadDuration(const Value& value,
-                                                        const std::string& subject) {
+                                                        std::string_view subject) {
     if (!value.is_scalar()) {
-      context_.AddError(value.location, subject + " must be a duration such as 90s or 15m, not " +
-                                            value.KindName());
+      context_.AddError(
+          value.location,
+          std::string(subject) + " must be a duration such as 90s or 15m, not " + value.KindName());
       return std::nullopt;
     }
     auto duration = ParseDuration(value.scalar);
@@ -323,11 +328,11 @@ class SequenceReader {
     SequenceNode node;
     node.kind = NodeKind::kGroup;
     ReadCommon(item, "group", node);
-    const std::string owner = Owner("group", node);
+    const Phrase owner = Owner("group", "group '", node);
     context_.CheckKeys(item, kGroupKeys, owner, kStepOnlyKeys, "a group");
     if (Value* steps = Require(item, "steps", owner)) {
       if (ReadItems(*steps, node.children) && steps->items.empty()) {
-        context_.AddWarning(steps->location, owner + " has no steps");
+        context_.AddWarning(steps->location, owner.str() + " has no steps");
       }
     }
     return node;

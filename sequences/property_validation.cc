@@ -14,7 +14,7 @@ class PropertyValidator {
   explicit PropertyValidator(ValidationContext& context) : context_(context) {}
 
   void Validate(const PropertySchema& property, const Value& value) {
-    const std::string subject = "property '" + property.name + "'";
+    const Phrase subject("property '", property.name, "'");
     if (value.is_scalar() && MayReferenceVariables(value.scalar) && IsScalarType(property.type)) {
       return;
     }
@@ -55,12 +55,12 @@ class PropertyValidator {
     return type != PropertyType::kMap && type != PropertyType::kList;
   }
 
-  void Mismatch(const Value& value, const std::string& subject, const std::string& expected) {
+  void Mismatch(const Value& value, const Phrase& subject, const std::string& expected) {
     context_.AddError(value.location,
-                      subject + " must be " + expected + ", not " + value.KindName());
+                      subject.str() + " must be " + expected + ", not " + value.KindName());
   }
 
-  void ValidateDuration(const Value& value, const std::string& subject) {
+  void ValidateDuration(const Value& value, const Phrase& subject) {
     if (!value.is_scalar()) {
       Mismatch(value, subject, "a duration such as 90s or 15m");
       return;
@@ -69,8 +69,7 @@ class PropertyValidator {
     if (!duration.ok()) context_.AddError(value.location, duration.status().message());
   }
 
-  void ValidateEnum(const PropertySchema& property, const Value& value,
-                    const std::string& subject) {
+  void ValidateEnum(const PropertySchema& property, const Value& value, const Phrase& subject) {
     if (value.is_scalar()) {
       for (const std::string& allowed : property.allowed_values) {
         if (EqualsIgnoreCase(TrimWhitespace(value.scalar), allowed)) return;
@@ -81,10 +80,10 @@ class PropertyValidator {
       quoted.push_back("'" + allowed + "'");
     const std::string shown = value.is_scalar() ? "'" + value.scalar + "'" : value.KindName();
     context_.AddError(value.location,
-                      subject + " must be one of " + Join(quoted, ", ") + ", not " + shown);
+                      subject.str() + " must be one of " + Join(quoted, ", ") + ", not " + shown);
   }
 
-  void ValidateStringList(const Value& value, const std::string& subject) {
+  void ValidateStringList(const Value& value, const Phrase& subject) {
     if (value.is_scalar()) return;
     if (!value.is_list()) {
       Mismatch(value, subject, "a list of strings or a string");
@@ -93,12 +92,12 @@ class PropertyValidator {
     for (const Value& item : value.items) {
       if (!item.is_scalar()) {
         context_.AddError(item.location,
-                          "items of " + subject + " must be strings, not " + item.KindName());
+                          "items of " + subject.str() + " must be strings, not " + item.KindName());
       }
     }
   }
 
-  void ValidateVariableName(const Value& value, const std::string& subject) {
+  void ValidateVariableName(const Value& value, const Phrase& subject) {
     const std::optional<std::string> name =
         context_.ReadText(value, subject, ValidationContext::Emptiness::kRejected);
     if (!name) return;
@@ -124,15 +123,14 @@ class PropertyValidator {
 void ValidateStepProperties(ValidationContext& context, std::string_view step_name,
                             const StepSchema& schema, const Value* properties,
                             const SourceLocation& step_location) {
-  std::vector<std::string> names;
-  for (const PropertySchema& property : schema.properties) names.push_back(property.name);
-
   PropertyValidator validator(context);
   if (properties != nullptr) {
     for (const auto& [key, value] : properties->entries) {
       context.NoteTexts(value);
       const PropertySchema* property = schema.FindProperty(key);
       if (property == nullptr) {
+        std::vector<std::string> names;
+        for (const PropertySchema& known : schema.properties) names.push_back(known.name);
         context.AddError(value.key_location, "step type " + schema.type + " has no property '" +
                                                  key + "'" + DidYouMean(key, names));
         continue;

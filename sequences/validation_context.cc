@@ -9,6 +9,13 @@
 
 namespace tseq {
 
+std::string Phrase::str() const {
+  std::string text;
+  text.reserve(first_.size() + second_.size() + third_.size());
+  text.append(first_).append(second_).append(third_);
+  return text;
+}
+
 std::string DidYouMean(std::string_view word, std::span<const std::string> candidates) {
   const std::optional<std::string> match = ClosestMatch(word, candidates);
   return match ? " (did you mean '" + *match + "'?)" : "";
@@ -36,45 +43,43 @@ void ValidationContext::AddWarning(const SourceLocation& location, std::string m
 }
 
 void ValidationContext::CheckKeys(const Value& map, std::span<const std::string> allowed,
-                                  std::string_view where, std::span<const std::string> misplaced,
-                                  std::string_view misplaced_where) {
+                                  const Phrase& where, std::span<const std::string> misplaced,
+                                  const Phrase& misplaced_where) {
   for (const auto& [key, value] : map.entries) {
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
     if (std::find(misplaced.begin(), misplaced.end(), key) != misplaced.end()) {
-      AddError(value.key_location,
-               "key '" + key + "' is not allowed in " + std::string(misplaced_where));
+      AddError(value.key_location, "key '" + key + "' is not allowed in " + misplaced_where.str());
       continue;
     }
     AddError(value.key_location,
-             "unknown key '" + key + "' in " + std::string(where) + DidYouMean(key, allowed));
+             "unknown key '" + key + "' in " + where.str() + DidYouMean(key, allowed));
   }
 }
 
-std::optional<std::string> ValidationContext::ReadText(const Value& value, std::string_view subject,
+std::optional<std::string> ValidationContext::ReadText(const Value& value, const Phrase& subject,
                                                        Emptiness emptiness) {
   if (emptiness == Emptiness::kRejected &&
       (value.is_null() || (value.is_scalar() && TrimWhitespace(value.scalar).empty()))) {
-    AddError(value.location, std::string(subject) + " must not be empty");
+    AddError(value.location, subject.str() + " must not be empty");
     return std::nullopt;
   }
   if (!value.is_scalar()) {
-    AddError(value.location, std::string(subject) + " must be a string, not " + value.KindName());
+    AddError(value.location, subject.str() + " must be a string, not " + value.KindName());
     return std::nullopt;
   }
   return value.scalar;
 }
 
-std::optional<bool> ValidationContext::ReadBoolean(const Value& value, std::string_view subject) {
+std::optional<bool> ValidationContext::ReadBoolean(const Value& value, const Phrase& subject) {
   if (value.is_scalar()) {
     if (const std::optional<bool> boolean = ParseBoolean(value.scalar)) return boolean;
   }
   const std::string shown = value.is_scalar() ? "'" + value.scalar + "'" : value.KindName();
-  AddError(value.location, std::string(subject) + " must be true or false, not " + shown);
+  AddError(value.location, subject.str() + " must be true or false, not " + shown);
   return std::nullopt;
 }
 
-std::optional<long long> ValidationContext::ReadInteger(const Value& value,
-                                                        std::string_view subject,
+std::optional<long long> ValidationContext::ReadInteger(const Value& value, const Phrase& subject,
                                                         std::optional<long long> minimum,
                                                         std::optional<long long> maximum) {
   std::optional<long long> number;
@@ -92,7 +97,7 @@ std::optional<long long> ValidationContext::ReadInteger(const Value& value,
     expected += " of at most " + std::to_string(*maximum);
   }
   const std::string shown = value.is_scalar() ? "'" + value.scalar + "'" : value.KindName();
-  AddError(value.location, std::string(subject) + " must be " + expected + ", not " + shown);
+  AddError(value.location, subject.str() + " must be " + expected + ", not " + shown);
   return std::nullopt;
 }
 

@@ -8,10 +8,10 @@
 #pragma once
 
 #include <optional>
-#include <set>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "base/diagnostics.h"
@@ -19,6 +19,28 @@
 #include "sequences/value.h"
 
 namespace tseq {
+
+// A subject or place named in messages ("property 'timeout'", "step 'Install'"), kept as up to
+// three pieces that are joined only when a message is written: almost every check passes, and
+// building each subject up front cost more than the checks themselves. The pieces are not owned;
+// a Phrase lives no longer than the call it is passed to.
+class Phrase {
+ public:
+  Phrase() = default;
+  // Implicit, so that a plain text is passed where a Phrase is expected.
+  Phrase(std::string_view text) : first_(text) {}    // NOLINT(google-explicit-constructor)
+  Phrase(const std::string& text) : first_(text) {}  // NOLINT(google-explicit-constructor)
+  Phrase(const char* text) : first_(text) {}         // NOLINT(google-explicit-constructor)
+  Phrase(std::string_view first, std::string_view second, std::string_view third)
+      : first_(first), second_(second), third_(third) {}
+
+  std::string str() const;
+
+ private:
+  std::string_view first_;
+  std::string_view second_;
+  std::string_view third_;
+};
 
 // " (did you mean 'X'?)" when `word` is a plausible typo of one of `candidates`, else "".
 std::string DidYouMean(std::string_view word, std::span<const std::string> candidates);
@@ -45,22 +67,21 @@ class ValidationContext {
   // Reports every key of `map` that is not in `allowed`: a key in `misplaced` as
   // "key 'K' is not allowed in MISPLACED_WHERE", any other as
   // "unknown key 'K' in WHERE (did you mean 'X'?)", at the key.
-  void CheckKeys(const Value& map, std::span<const std::string> allowed, std::string_view where,
-                 std::span<const std::string> misplaced = {},
-                 std::string_view misplaced_where = {});
+  void CheckKeys(const Value& map, std::span<const std::string> allowed, const Phrase& where,
+                 std::span<const std::string> misplaced = {}, const Phrase& misplaced_where = {});
 
   // The text of a scalar; otherwise reports "SUBJECT must be a string, not a list" and returns
   // nullopt. With Emptiness::kRejected, an empty text or a null is "SUBJECT must not be empty".
   enum class Emptiness { kAllowed, kRejected };
-  std::optional<std::string> ReadText(const Value& value, std::string_view subject,
+  std::optional<std::string> ReadText(const Value& value, const Phrase& subject,
                                       Emptiness emptiness = Emptiness::kAllowed);
   // true/false/yes/no/on/off, quoted or not; otherwise "SUBJECT must be true or false, not 'X'"
   // (or "..., not a map" for a non-scalar).
-  std::optional<bool> ReadBoolean(const Value& value, std::string_view subject);
+  std::optional<bool> ReadBoolean(const Value& value, const Phrase& subject);
   // A whole number in [minimum, maximum]; otherwise "SUBJECT must be a whole number, not 'X'",
   // "SUBJECT must be a whole number from MIN to MAX, not 'X'", "... of at least MIN ...",
   // "... of at most MAX ...".
-  std::optional<long long> ReadInteger(const Value& value, std::string_view subject,
+  std::optional<long long> ReadInteger(const Value& value, const Phrase& subject,
                                        std::optional<long long> minimum,
                                        std::optional<long long> maximum);
 
@@ -88,7 +109,7 @@ class ValidationContext {
   const StepCatalog& catalog_;
   Diagnostics& diagnostics_;
   std::vector<NotedText> texts_;
-  std::set<std::string> known_variables_;  // lower-cased
+  std::unordered_set<std::string> known_variables_;  // lower-cased
 };
 
 }  // namespace tseq

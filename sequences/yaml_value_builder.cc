@@ -154,12 +154,12 @@ void ValueBuilder::Open(Value::Kind kind, const YAML::Mark& mark, YAML::anchor_t
   ClosePending();
   last_node_scalar_ = false;
   if (document_count_ > 1) return;
-  Frame frame;
+  // Built in place: a Frame is large, and moving one in cost more than filling it.
+  Frame& frame = stack_.emplace_back();
   frame.value.kind = kind;
   frame.value.location = Locate(mark);
   frame.anchor = anchor;
   frame.first_child = kind == Value::Kind::kList ? items_.size() : entries_.size();
-  stack_.push_back(std::move(frame));
   deepest_nesting_ = std::max(deepest_nesting_, stack_.size());
 }
 
@@ -177,8 +177,7 @@ void ValueBuilder::ClosePending() {
 
 void ValueBuilder::Close() {
   if (document_count_ > 1) return;
-  Frame frame = std::move(stack_.back());
-  stack_.pop_back();
+  Frame& frame = stack_.back();
   // The children move from the shared stack into a vector of exactly their number.
   const auto take = [&frame](auto& pending, auto& children) {
     const auto first = pending.begin() + static_cast<std::ptrdiff_t>(frame.first_child);
@@ -192,7 +191,11 @@ void ValueBuilder::Close() {
   } else {
     take(entries_, frame.value.entries);
   }
-  Complete(std::move(frame.value), frame.anchor);
+  // Complete adds the value to the frame below, so this one is popped first.
+  Value value = std::move(frame.value);
+  const YAML::anchor_t anchor = frame.anchor;
+  stack_.pop_back();
+  Complete(std::move(value), anchor);
 }
 
 void ValueBuilder::Complete(Value value, YAML::anchor_t anchor) {

@@ -151,8 +151,6 @@ std::vector<const Variable*> VariableStore::List() const {
   std::vector<const Variable*> list;
   list.reserve(variables_.size());
   for (const auto& [key, variable] : variables_) list.push_back(&variable);
-  // The keys are lower-cased, so map order is already case-insensitive order; sorting states the
-  // contract rather than relying on that.
   std::stable_sort(list.begin(), list.end(), [](const Variable* a, const Variable* b) {
     return CompareIgnoreCase(a->name, b->name) < 0;
   });
@@ -163,6 +161,7 @@ std::string VariableStore::MaskSecrets(std::string_view text) const {
   // Mark every byte covered by any occurrence of any secret, then mask each run of overlapping
   // occurrences once. Unlike replacing secret by secret, this never lets a shorter secret match
   // inside an earlier mask, and overlapping secrets ("abc", "bcd" in "abcd") leave nothing behind.
+  // The spans are sorted below, so the order the variables are visited in does not matter.
   std::vector<Span> spans;
   for (const auto& [key, variable] : variables_) {
     if (!variable.secret || variable.value.empty()) continue;

@@ -18,10 +18,12 @@
 // A VariableStore is a value type: copy it to simulate (as `tseq plan` does). Not thread-safe.
 #pragma once
 
-#include <map>
+#include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "base/status.h"
@@ -85,7 +87,14 @@ class VariableStore {
 
  private:
   // Transparent, so that a name lower-cased into a buffer is looked up without a copy.
-  std::map<std::string, Variable, std::less<>> variables_;  // key: lower-cased name
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const { return std::hash<std::string_view>()(key); }
+  };
+  // A hash map: the plan sets and reads variables several times per step, and a tree of a few
+  // hundred names cost a dozen string comparisons per lookup. Order is List()'s job.
+  std::unordered_map<std::string, Variable, KeyHash, std::equal_to<>>
+      variables_;  // key: lower-cased name
 };
 
 inline constexpr std::string_view kMaskedValue = "********";

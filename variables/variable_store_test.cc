@@ -284,6 +284,31 @@ TEST_SUITE("VariableStore") {
           std::vector<std::string>{"_Engine", "Alpha", "ALPHA2", "beta", "gamma", "Gamma-1"});
   }
 
+  TEST_CASE("list is sorted however many names were set, in whatever order") {
+    // The store hashes its names; List alone gives the order.
+    VariableStore store;
+    std::vector<std::string> expected;
+    for (int number = 0; number < 500; ++number) {
+      const std::string digits = std::to_string(number);
+      expected.push_back((number % 2 == 0 ? "v" : "V") + std::string(3 - digits.size(), '0') +
+                         digits);
+    }
+    for (size_t index = 0; index < expected.size(); ++index) {
+      const std::string& name = expected[(index * 7) % expected.size()];  // 7 is prime to 500
+      MustSet(store, name, "x");
+    }
+    CHECK(store.size() == 500);
+    CHECK(ListedNames(store) == expected);
+  }
+
+  TEST_CASE("a byte outside ASCII is never part of a name") {
+    CHECK_FALSE(VariableStore::ValidateName("Caf\xC3\xA9").ok());
+    CHECK_FALSE(VariableStore::ValidateName("\xFF").ok());
+    VariableStore store;
+    CHECK_FALSE(store.Set("A\x80", "1").ok());
+    CHECK(store.size() == 0);
+  }
+
   TEST_CASE("list shows value, secrecy and source of each variable") {
     VariableStore store;
     MustSet(store, "A", "1",
@@ -353,6 +378,18 @@ TEST_SUITE("VariableStore::MaskSecrets") {
     VariableStore store;
     MustSet(store, "StarPassword", "*");
     CHECK(store.MaskSecrets("a*b") == "a********b");
+  }
+
+  TEST_CASE("many secrets among many plain variables are all masked") {
+    VariableStore store;
+    for (int number = 0; number < 200; ++number) {
+      MustSet(store, "Plain" + std::to_string(number), "plain-" + std::to_string(number));
+    }
+    MustSet(store, "First", "one-secret", SetOptions{.secrecy = Secrecy::kSecret});
+    MustSet(store, "Second", "two-secret", SetOptions{.secrecy = Secrecy::kSecret});
+    MustSet(store, "Third", "secret", SetOptions{.secrecy = Secrecy::kSecret});
+    CHECK(store.MaskSecrets("one-secret plain-7 two-secret secret") ==
+          "******** plain-7 ******** ********");
   }
 
   TEST_CASE("text without secrets is unchanged") {
