@@ -123,3 +123,14 @@ usage_row() {  # NAME LABEL
     "$(field "$1" 3)" "$(awk -v u="$(field "$1" 2)" -v s="$(field "$1" 3)" \
     'BEGIN { printf "%.2f", u + s }')" "$(mib "$(field "$1" 4)")"
 }
+
+# source_commit SOURCE_DIR: the short commit of the source tree, with " + uncommitted changes"
+# when anything but the benchmark reports themselves (docs/benchmarks.md, docs/benchmarks/)
+# differs from it: an area run after another has not committed the other's report yet.
+source_commit() {
+  local commit
+  commit=$(git -C "$1" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  git -C "$1" diff --quiet HEAD -- . ':(exclude)docs/benchmarks.md' \
+    ':(exclude)docs/benchmarks' 2>/dev/null || commit="$commit + uncommitted changes"
+  echo "$commit"
+}

@@ -42,9 +42,6 @@ usmtutils=$build_dir/tools/usmtutils/usmtutils
 time_tool=/usr/bin/time
 
 load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
-# The commit of the tree built below, taken now: others may commit while the benchmark runs.
-commit=$(git -C "$source_dir" rev-parse --short HEAD 2>/dev/null || echo unknown)
-git -C "$source_dir" diff --quiet HEAD 2>/dev/null || commit="$commit + uncommitted changes"
 [[ $(id -u) -eq 0 ]] || { echo "bench: run as root (owners, the hard-link store)" >&2; exit 1; }
 echo "== building scanstate, loadstate and usmtutils in $build_dir"
 if ! build_log=$(cmake --build "$build_dir" --target scanstate loadstate usmtutils 2>&1); then
@@ -53,6 +50,8 @@ if ! build_log=$(cmake --build "$build_dir" --target scanstate loadstate usmtuti
 fi
 
 source "$source_dir/bench/common.sh"
+# The commit of the tree built below, taken now: others may commit while the benchmark runs.
+commit=$(source_commit "$source_dir")
 install_missing zstd=zstd "$time_tool"=time restic=restic borg=borgbackup
 for tool in zstd tar restic borg "$time_tool"; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is required" >&2; exit 1; }

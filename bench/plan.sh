@@ -165,8 +165,7 @@ dry_run_ratio=$(ratio "$(awk -v t="$(value ansible_check_probe 3)" -v p="$probe_
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 memory=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 os_name=$(. /etc/os-release && echo "$PRETTY_NAME")
-commit=$(git -C "$source_dir" rev-parse --short HEAD 2>/dev/null || echo unknown)
-git -C "$source_dir" diff --quiet HEAD 2>/dev/null || commit="$commit + uncommitted changes"
+commit=$(source_commit "$source_dir")
 build_type=$(awk -F= '/^CMAKE_BUILD_TYPE:/ { print $2 }' "$build_dir/CMakeCache.txt")
 compiler=$(awk -F= '/^CMAKE_CXX_COMPILER:/ { print $2 }' "$build_dir/CMakeCache.txt")
 compiler_version=$("$compiler" --version | sed -n '1,1p')

@@ -189,8 +189,7 @@ target_met=$(awk -v t="$run_step" 'BEGIN { print (t < 1) ? "**met**" : "**not me
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 memory=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 os_name=$(. /etc/os-release && echo "$PRETTY_NAME")
-commit=$(git -C "$source_dir" rev-parse --short HEAD 2>/dev/null || echo unknown)
-git -C "$source_dir" diff --quiet HEAD 2>/dev/null || commit="$commit + uncommitted changes"
+commit=$(source_commit "$source_dir")
 compiler=$(awk -F= '/^CMAKE_CXX_COMPILER:/ { print $2 }' "$build_dir/CMakeCache.txt")
 disk=$(findmnt -no SOURCE -T "$work" 2>/dev/null || echo unknown)
 ansible_note="timed at $probe_steps tasks: $steps tasks were projected at ${projected} s, over the ${budget} s budget"
