@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <system_error>
 #include <utility>
 
 namespace tseq {
@@ -40,9 +41,17 @@ LinkAhead::LinkAhead(const std::vector<CaptureItem>& items, uint32_t root,
     if (Links(items[index])) order_.push_back(index);
   }
   if (order_.empty()) return;
-  const size_t count = std::max<size_t>(1, std::min(threads, order_.size()));
+  const size_t count = std::min(threads, order_.size());
   workers_.reserve(count);
-  for (size_t worker = 0; worker < count; ++worker) workers_.emplace_back([this] { Work(); });
+  for (size_t worker = 0; worker < count; ++worker) {
+    try {
+      workers_.emplace_back([this] { Work(); });
+    } catch (const std::system_error&) {
+      // No thread to spare (a process limit): the workers started do the work; with none, Take
+      // links each file itself.
+      break;
+    }
+  }
 }
 
 LinkAhead::~LinkAhead() {
@@ -63,7 +72,11 @@ LinkAhead::~LinkAhead() {
 LinkedFile LinkAhead::Take(size_t index) {
   std::unique_lock lock(mutex_);
   assert(taken_ < order_.size() && order_[taken_] == index);
-  (void)index;
+  if (workers_.empty()) {
+    ++taken_;
+    next_claim_ = taken_;
+    return LinkWalkedFile(items_[index], root_, destination_, walker_);
+  }
   std::optional<LinkedFile>& slot = slots_[taken_ % kWindow];
   result_ready_.wait(lock, [&slot] { return slot.has_value(); });
   LinkedFile result = std::move(*slot);

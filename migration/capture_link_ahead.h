@@ -42,8 +42,9 @@ class LinkAhead {
   // first name was not captured).
   static bool Links(const CaptureItem& item);
 
-  // Starts `threads` (at least 1) workers linking, in walk order, the items of `items` that Links
-  // accepts, at most a window of results ahead of the collector. Every argument must outlive
+  // Starts `threads` workers linking, in walk order, the items of `items` that Links accepts, at
+  // most a window of results ahead of the collector. With no worker (`threads` 0, or no thread
+  // could be started), Take links each file itself when asked. Every argument must outlive
   // this object; `destination` must be a hard-link store, and the collector may add entries to
   // it meanwhile (not roots: see CaptureDestination::LinkByPath).
   LinkAhead(const std::vector<CaptureItem>& items, uint32_t root, CaptureDestination& destination,

@@ -87,6 +87,39 @@ TEST_SUITE("LinkAhead") {
     }
   }
 
+  TEST_CASE("without workers each file is linked when it is taken") {
+    CollectFixture fixture;
+    const std::vector<std::string> paths = WriteManyFiles(fixture, 1, 3);
+    const std::unique_ptr<MetadataReader> reader = NewPosixMetadataReader();
+    const ProfileWalker walker(*fixture.filesystem, *reader, fixture.accounts,
+                               {.defer_file_metadata = true}, fixture.log);
+    const WalkedProfile walked = fixture.Walk(walker);
+    Result<std::unique_ptr<CaptureDestination>> destination =
+        CreateCaptureDestination(*fixture.filesystem, fixture.temp.Join("store"),
+                                 CaptureDestinationOptions{.kind = StoreKind::kHardLink});
+    REQUIRE_MESSAGE(destination.ok(), destination.status().message());
+    const Result<uint32_t> root =
+        (*destination)->AddRoot({.name = "PC01\\alice", .directory = "home/alice"});
+    REQUIRE(root.ok());
+    LinkAhead link_ahead(walked.walk.items, *root, **destination, walker, 0);
+    size_t taken = 0;
+    for (size_t index = 0; index < walked.walk.items.size(); ++index) {
+      if (!LinkAhead::Links(walked.walk.items[index])) continue;
+      const std::string& path = paths[taken++];
+      CAPTURE(path);
+      // Nothing is linked before it is taken.
+      CHECK(StatusOf(fixture.Home(path)).links == 1);
+      const LinkedFile linked = link_ahead.Take(index);
+      REQUIRE(linked.link.ok());
+      CHECK(*linked.link == fixture.StoredPath(path));
+      REQUIRE(linked.description.ok());
+      REQUIRE(linked.description->has_value());
+      CHECK((*linked.description)->path == path);
+      CHECK(StatusOf(fixture.Home(path)).links == 2);
+    }
+    CHECK(taken == paths.size());
+  }
+
   TEST_CASE("a capture that stops early removes the links made ahead of it") {
     CollectFixture fixture;
     const std::vector<std::string> paths = WriteManyFiles(fixture, 2, 600);
