@@ -58,7 +58,8 @@ struct NodeOutcome {
 
 class Evaluator {
  public:
-  Evaluator(const ConditionEnvironment& environment, std::vector<ConditionTraceLine>& trace)
+  // Writes every node evaluated to `trace`, or nothing when it is null.
+  Evaluator(const ConditionEnvironment& environment, std::vector<ConditionTraceLine>* trace)
       : environment_(environment), trace_(trace) {}
 
   NodeOutcome Evaluate(const Condition& condition, int depth) {
@@ -84,7 +85,7 @@ class Evaluator {
 
  private:
   NodeOutcome Leaf(const Condition& condition, int depth, LeafOutcome leaf) {
-    trace_.push_back({depth, leaf.explanation, leaf.result});
+    if (trace_ != nullptr) trace_->push_back({depth, leaf.explanation, leaf.result});
     return {leaf.result, std::move(leaf.explanation), &condition.location};
   }
 
@@ -94,8 +95,8 @@ class Evaluator {
     const char* keyword = condition.kind == ConditionKind::kAll   ? "all"
                           : condition.kind == ConditionKind::kAny ? "any"
                                                                   : "none";
-    const size_t line = trace_.size();
-    trace_.push_back({depth, "", false});
+    const size_t line = trace_ != nullptr ? trace_->size() : 0;
+    if (trace_ != nullptr) trace_->push_back({depth, "", false});
     const bool stop_at = condition.kind != ConditionKind::kAll;
     bool decided = false;
     NodeOutcome last;
@@ -127,14 +128,17 @@ class Evaluator {
         result.explanation = "none of the " + std::to_string(count) + " conditions is true";
       }
     }
-    trace_[line].text = std::string(keyword) + " of " + std::to_string(count) + " condition" +
+    if (trace_ != nullptr) {
+      ConditionTraceLine& trace_line = (*trace_)[line];
+      trace_line.text = std::string(keyword) + " of " + std::to_string(count) + " condition" +
                         (count == 1 ? "" : "s") + " is " + (result.result ? "true" : "false");
-    trace_[line].result = result.result;
+      trace_line.result = result.result;
+    }
     return result;
   }
 
   const ConditionEnvironment& environment_;
-  std::vector<ConditionTraceLine>& trace_;
+  std::vector<ConditionTraceLine>* trace_;
 };
 
 }  // namespace
@@ -151,9 +155,10 @@ LeafOutcome ExplainLeaf(std::string_view description, bool result, std::string_v
 }
 
 ConditionOutcome EvaluateCondition(const Condition& condition,
-                                   const ConditionEnvironment& environment) {
+                                   const ConditionEnvironment& environment,
+                                   ConditionDetail detail) {
   ConditionOutcome outcome;
-  Evaluator evaluator(environment, outcome.trace);
+  Evaluator evaluator(environment, detail == ConditionDetail::kTrace ? &outcome.trace : nullptr);
   NodeOutcome node = evaluator.Evaluate(condition, 0);
   outcome.result = node.result;
   outcome.explanation = std::move(node.explanation);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/package_database.h"
+#include "engine/unchanging_machine.h"
 #include "platform/clock.h"
 #include "platform/machine_root.h"
 #include "platform/process_runner.h"
@@ -26,6 +27,9 @@ struct ConditionEnvironment {
   const Clock& clock;
   // Reuses the parsed dpkg status file between `package:` leaves; null reads it every time.
   PackageDatabaseCache* package_cache = nullptr;
+  // When the machine does not change while conditions are evaluated (a plan): os-release and the
+  // package database are read once, and package_cache is not used. Null reads them as above.
+  UnchangingMachineReads* unchanging_machine = nullptr;
 };
 
 struct ConditionTraceLine {
@@ -43,8 +47,15 @@ struct ConditionOutcome {
   std::vector<ConditionTraceLine> trace;
 };
 
+// What EvaluateCondition records besides the result and the deciding leaf's explanation.
+enum class ConditionDetail {
+  kTrace,         // every node evaluated, in ConditionOutcome::trace
+  kDecisionOnly,  // nothing: the trace is left empty
+};
+
 ConditionOutcome EvaluateCondition(const Condition& condition,
-                                   const ConditionEnvironment& environment);
+                                   const ConditionEnvironment& environment,
+                                   ConditionDetail detail = ConditionDetail::kTrace);
 
 // Compares two dotted versions part by part, numerically where both parts are numbers
 // ("12.10" > "12.9"), else as text. Negative, zero or positive. The one definition lives with the

@@ -169,6 +169,31 @@ TEST_SUITE("EvaluateCondition: all, any, none") {
     CHECK_FALSE(outcome.trace[2].result);
   }
 
+  TEST_CASE("asked for the decision only, the outcome is the same and the trace empty") {
+    ConditionFixture fixture;
+    fixture.Set("A", "1");
+    const std::vector<Condition> conditions = {
+        ListCondition(ConditionKind::kAll,
+                      {VariableExists("A", true, 2), VariableCondition("B", kEquals, "x", 3)}, 1),
+        ListCondition(ConditionKind::kAny, {VariableExists("B", true, 2)}, 1),
+        ListCondition(ConditionKind::kNone, {}, 1),
+        ListCondition(ConditionKind::kAll,
+                      {VariableExists("A", true, 2), VariableExists("A", true, 3)}, 1),
+        VariableCondition("A", kEquals, "1", 5)};
+    for (const Condition& condition : conditions) {
+      const ConditionOutcome traced = fixture.Evaluate(condition);
+      const ConditionOutcome decided = EvaluateCondition(
+          condition,
+          {fixture.variables, fixture.machine_root, fixture.process_runner, fixture.clock},
+          ConditionDetail::kDecisionOnly);
+      CHECK_FALSE(traced.trace.empty());
+      CHECK(decided.trace.empty());
+      CHECK(decided.result == traced.result);
+      CHECK(decided.explanation == traced.explanation);
+      CHECK(decided.deciding_location.line == traced.deciding_location.line);
+    }
+  }
+
   TEST_CASE("all is true when every child is") {
     ConditionFixture fixture;
     fixture.Set("A", "1");

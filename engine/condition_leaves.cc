@@ -118,7 +118,11 @@ LeafOutcome EvaluateOsLeaf(const Condition& condition, const ConditionEnvironmen
   if (condition.version_constraint.has_value()) {
     description += " version " + Shown(*condition.version_constraint, variables);
   }
-  Result<OsRelease> release = ReadOsRelease(environment.machine_root);
+  std::optional<Result<OsRelease>> read;
+  if (environment.unchanging_machine == nullptr)
+    read.emplace(ReadOsRelease(environment.machine_root));
+  const Result<OsRelease>& release =
+      read.has_value() ? *read : environment.unchanging_machine->os_release();
   if (!release.ok()) return ExplainLeaf(description, false, release.status().message());
   const std::string id = release->Id();
   const std::string version = release->Get("VERSION_ID");
@@ -140,10 +144,14 @@ LeafOutcome EvaluatePackageLeaf(const Condition& condition,
   const VariableStore& variables = environment.variables;
   const std::string description = "package " + Shown(condition.package, variables) +
                                   (condition.expected ? " installed" : " not installed");
-  Result<std::shared_ptr<const PackageDatabase>> database =
-      environment.package_cache != nullptr
-          ? environment.package_cache->Load(environment.machine_root)
-          : LoadPackageDatabase(environment.machine_root);
+  std::optional<Result<std::shared_ptr<const PackageDatabase>>> read;
+  if (environment.unchanging_machine == nullptr) {
+    read.emplace(environment.package_cache != nullptr
+                     ? environment.package_cache->Load(environment.machine_root)
+                     : LoadPackageDatabase(environment.machine_root));
+  }
+  const Result<std::shared_ptr<const PackageDatabase>>& database =
+      read.has_value() ? *read : environment.unchanging_machine->package_database();
   if (!database.ok()) {
     if (database.status().code() != StatusCode::kNotFound) {
       return ExplainLeaf(description, false, database.status().message());

@@ -14,8 +14,7 @@ class Flattener {
       : tree_(tree), registry_(registry), instructions_(instructions), diagnostics_(diagnostics) {}
 
   // Returns false once the table is too big, to stop at once.
-  bool Flatten(const std::vector<SequenceNode>& nodes, int depth, int parent,
-               const std::string& parent_path) {
+  bool Flatten(const std::vector<SequenceNode>& nodes, int depth, int parent) {
     for (const SequenceNode& node : nodes) {
       if (instructions_.size() >= static_cast<size_t>(kMaxInstructions)) {
         diagnostics_.AddError(node.location,
@@ -29,7 +28,6 @@ class Flattener {
       instruction.node = &node;
       instruction.depth = depth;
       instruction.parent = parent;
-      instruction.path = parent_path.empty() ? node.name : parent_path + " / " + node.name;
       const std::vector<SequenceNode>* children = nullptr;
       if (node.is_group()) {
         instruction.kind = InstructionKind::kGroup;
@@ -51,11 +49,8 @@ class Flattener {
           diagnostics_.AddError(node.location, "unknown step type '" + node.type + "'");
         }
       }
-      // Kept by value: the table grows (and may move its elements) while the children are
-      // flattened, so a reference to this instruction's path would dangle.
-      const std::string path = instruction.path;
       instructions_.push_back(std::move(instruction));
-      if (children != nullptr && !Flatten(*children, depth + 1, index, path)) return false;
+      if (children != nullptr && !Flatten(*children, depth + 1, index)) return false;
       instructions_[static_cast<size_t>(index)].end = static_cast<int>(instructions_.size());
     }
     return true;
@@ -76,13 +71,24 @@ Result<InstructionTable> InstructionTable::Build(SequenceTree tree, const StepRe
   table.tree_ = std::move(tree);
   const int errors_before = diagnostics.error_count();
   Flattener(table.tree_, registry, table.instructions_, diagnostics)
-      .Flatten(table.tree_.root()->steps, 0, -1, "");
+      .Flatten(table.tree_.root()->steps, 0, -1);
   if (diagnostics.error_count() > errors_before) {
     return InvalidArgumentError(table.sequence().source_file + ": " +
                                 std::to_string(diagnostics.error_count() - errors_before) +
                                 " error(s) in step properties");
   }
   return table;
+}
+
+std::string InstructionTable::Path(int index) const {
+  std::vector<const std::string*> names;
+  for (int at = index; at >= 0; at = (*this)[at].parent) names.push_back(&(*this)[at].node->name);
+  std::string path;
+  for (auto name = names.rbegin(); name != names.rend(); ++name) {
+    if (!path.empty()) path += " / ";  // as an empty path was never joined
+    path += **name;
+  }
+  return path;
 }
 
 Result<InstructionTable> InstructionTable::Build(SequencePointer sequence,

@@ -38,9 +38,8 @@ struct Instruction {
   const Step* step = nullptr;       // kStep only
   const Sequence* child = nullptr;  // kSequence only: the sequence it runs
   int depth = 0;                    // 0 = top level
-  int parent = -1;   // index of the enclosing group's or RunSequence's instruction, -1 at top level
-  int end = 0;       // groups and RunSequence: one past their last instruction; steps: index + 1
-  std::string path;  // "Group A / Step 1", for messages
+  int parent = -1;  // index of the enclosing group's or RunSequence's instruction, -1 at top level
+  int end = 0;      // groups and RunSequence: one past their last instruction; steps: index + 1
 
   // A group or a RunSequence step: an instruction whose children follow it.
   bool has_children() const { return kind != InstructionKind::kStep; }
@@ -65,6 +64,9 @@ class InstructionTable {
   const Instruction& operator[](int index) const {
     return instructions_[static_cast<size_t>(index)];
   }
+  // The names of the instruction's enclosing groups and RunSequence steps and its own, joined by
+  // " / ": "Group A / Step 1", for messages. Built when asked: a plan needs none of them.
+  std::string Path(int index) const;
 
  private:
   SequenceTree tree_;

@@ -41,7 +41,7 @@ TEST_SUITE("InstructionTable") {
     CHECK(table->sequence().name == "Table");
 
     const Instruction& first = (*table)[0];
-    CHECK(first.path == "First");
+    CHECK(table->Path(0) == "First");
     CHECK(first.depth == 0);
     CHECK(first.parent == -1);
     CHECK(first.end == 1);
@@ -53,21 +53,21 @@ TEST_SUITE("InstructionTable") {
     CHECK(outer.step == nullptr);
     CHECK(outer.end == 63);
     const std::string outer_path = "Outer group with a long name to defeat small strings";
-    CHECK(outer.path == outer_path);
-    CHECK((*table)[21].path == outer_path + " / Outer step 19");
+    CHECK(table->Path(1) == outer_path);
+    CHECK(table->Path(21) == outer_path + " / Outer step 19");
     CHECK((*table)[21].parent == 1);
 
     const Instruction& inner = (*table)[22];
     const std::string inner_path =
         outer_path + " / Inner group with a long name to defeat small strings";
-    CHECK(inner.path == inner_path);
+    CHECK(table->Path(22) == inner_path);
     CHECK(inner.depth == 1);
     CHECK(inner.end == 63);
-    CHECK((*table)[62].path == inner_path + " / Inner step 39");
+    CHECK(table->Path(62) == inner_path + " / Inner step 39");
     CHECK((*table)[62].depth == 2);
     CHECK((*table)[62].parent == 22);
 
-    CHECK((*table)[63].path == "Last");
+    CHECK(table->Path(63) == "Last");
     CHECK((*table)[63].parent == -1);
     CHECK((*table)[63].end == 64);
   }

@@ -176,10 +176,10 @@ Plan BuildPlan(const InstructionTable& table, VariableStore variables, const Pla
     plan.entries[static_cast<size_t>(pointer)].pointer = pointer;
   }
   SecretValues secrets(variables);
-  // Nothing runs while planning, so the machine's package database is read once.
-  PackageDatabaseCache package_cache;
-  const ConditionEnvironment environment{variables, machine_root, process_runner, clock,
-                                         &package_cache};
+  // Nothing runs while planning, so os-release and the package database are read once.
+  UnchangingMachineReads unchanging_machine(machine_root);
+  const ConditionEnvironment environment{variables, machine_root, process_runner,
+                                         clock,     nullptr,      &unchanging_machine};
 
   int pointer = 0;
   while (pointer < table.size()) {
@@ -198,7 +198,9 @@ Plan BuildPlan(const InstructionTable& table, VariableStore variables, const Pla
       continue;
     }
     if (node.condition.has_value()) {
-      ConditionOutcome outcome = EvaluateCondition(*node.condition, environment);
+      ConditionOutcome outcome = EvaluateCondition(
+          *node.condition, environment,
+          options.condition_trace ? ConditionDetail::kTrace : ConditionDetail::kDecisionOnly);
       entry.condition_trace = std::move(outcome.trace);
       if (!outcome.result) {
         entry.decision = PlanDecision::kSkipped;

@@ -38,8 +38,8 @@ struct PlanEntry {
   PlanDecision decision = PlanDecision::kRun;
   std::string reason;              // why skipped/disabled; the deciding leaf for conditions
   SourceLocation reason_location;  // the deciding leaf's location
-  std::vector<ConditionTraceLine> condition_trace;
-  std::vector<DeclaredOutput> outputs;  // values already masked when secret
+  std::vector<ConditionTraceLine> condition_trace;  // empty unless PlanOptions::condition_trace
+  std::vector<DeclaredOutput> outputs;              // values already masked when secret
   bool reboot_after = false;  // the step requests a reboot; resume continues at pointer + 1
   // Things the run would trip over that the plan assumes away, e.g. a declared output the step
   // could not set ("variable '_X' is read-only"). Secrets masked.
@@ -57,6 +57,9 @@ struct PlanOptions {
   std::string machine_name;   // _SMSTSMachineName
   std::string log_directory;  // --log-dir; _SMSTSLogPath is its SMSTSLog folder (unset if empty)
   bool offline = false;       // _SMSTSInWinPE
+  // Whether each entry's condition_trace is filled; a report that does not show it can leave it
+  // empty, and conditions are then evaluated without writing one.
+  bool condition_trace = true;
 };
 
 // Initialises the engine's built-in variables in `variables` for `table` (shared with the runner):

@@ -106,6 +106,52 @@ TEST_SUITE("InitializeBuiltinVariables") {
 }
 
 TEST_SUITE("BuildPlan") {
+  TEST_CASE("without condition traces a plan decides and explains exactly as with them") {
+    const std::string yaml =
+        "name: Traces\n"
+        "variables:\n"
+        "  Mode: Simple\n"
+        "steps:\n"
+        "  - name: Skipped\n"
+        "    type: SetVariable\n"
+        "    with: { name: A, value: '1' }\n"
+        "    condition:\n"
+        "      any:\n"
+        "        - { variable: Mode, equals: Advanced }\n"
+        "        - { file: /etc/missing.conf }\n"
+        "  - group: Group\n"
+        "    condition: { all: [ { variable: Mode, equals: Simple }, { variable: B, exists: true "
+        "} ] }\n"
+        "    steps:\n"
+        "      - name: Inside\n"
+        "        type: SetVariable\n"
+        "        with: { name: C, value: '3' }\n"
+        "  - name: Runs\n"
+        "    type: SetVariable\n"
+        "    with: { name: D, value: '4' }\n"
+        "    condition: { none: [ { variable: Mode, equals: Advanced } ] }\n";
+    PlanHarness traced;
+    const Plan with_traces = traced.Build(yaml);
+    PlanHarness untraced;
+    untraced.options.condition_trace = false;
+    const Plan without_traces = untraced.Build(yaml);
+    REQUIRE(with_traces.entries.size() == 4);
+    REQUIRE(without_traces.entries.size() == 4);
+    CHECK(with_traces.entries[0].condition_trace.size() == 3);
+    CHECK(with_traces.entries[1].condition_trace.size() == 3);
+    for (size_t index = 0; index < with_traces.entries.size(); ++index) {
+      const PlanEntry& expected = with_traces.entries[index];
+      const PlanEntry& entry = without_traces.entries[index];
+      CHECK(entry.condition_trace.empty());
+      CHECK(entry.decision == expected.decision);
+      CHECK(entry.reason == expected.reason);
+      CHECK(entry.reason_location.ToString() == expected.reason_location.ToString());
+    }
+    CHECK(without_traces.entries[0].reason == "none of the 2 conditions is true");
+    CHECK(without_traces.entries[1].reason == "variable B exists is false (not set)");
+    CHECK(Decisions(without_traces) == Decisions(with_traces));
+  }
+
   TEST_CASE("conditions see earlier outputs and the engine's variables; skips keep LastAction") {
     PlanHarness harness;
     const Plan plan = harness.Build(

@@ -105,7 +105,7 @@ TEST_SUITE("RunSequence in the engine") {
     CHECK(table[2].kind == InstructionKind::kGroup);
     CHECK(table[2].parent == 1);
     CHECK(table[2].depth == 1);
-    CHECK(table[3].path == "Child / G / B");
+    CHECK(table.Path(3) == "Child / G / B");
     CHECK(table[3].depth == 2);
     CHECK(table[3].node->location.file == "/seq/lib/child.yaml");
     CHECK(table[4].parent == 1);

@@ -87,7 +87,95 @@ std::string LargeSequence(int steps) {
   return text;
 }
 
+// FindYamlSplit as its contract states it, line by line from the first: the reference the one-pass
+// scan is checked against.
+size_t ReferenceSplit(std::string_view text) {
+  if (text.size() < 4 || text.substr(0, 4).find('\0') != kNone || text[0] == '\xFE' ||
+      text[0] == '\xFF') {
+    return kNone;
+  }
+  struct Line {
+    size_t start;
+    size_t indent;
+    bool item;
+  };
+  std::vector<Line> lines;
+  for (size_t start = 0; start < text.size();) {
+    const size_t end = std::min(text.find('\n', start), text.size());
+    const std::string_view line = text.substr(start, end - start);
+    if (line.starts_with("%")) return kNone;
+    if ((line.starts_with("---") || line.starts_with("...")) && !lines.empty()) return kNone;
+    const size_t indent = std::min(line.find_first_not_of(' '), line.size());
+    const std::string_view rest = line.substr(indent);
+    if (!rest.empty() && rest != "\r" && rest[0] != '#') {
+      lines.push_back({start, indent,
+                       rest[0] == '-' && (rest.size() == 1 || rest[1] == ' ' || rest[1] == '\r')});
+    }
+    start = end + 1;
+  }
+  size_t best = kNone;
+  for (size_t index = 0; index < lines.size(); ++index) {
+    const Line& line = lines[index];
+    const bool outermost =
+        std::all_of(lines.begin() + static_cast<long>(index) + 1, lines.end(),
+                    [&](const Line& later) { return later.indent >= line.indent; });
+    const size_t middle = text.size() / 2;
+    const auto distance = [middle](size_t at) { return at > middle ? at - middle : middle - at; };
+    if (line.item && outermost && distance(line.start) <= text.size() / 4 &&
+        (best == kNone || distance(line.start) <= distance(best))) {
+      best = line.start;
+    }
+  }
+  return best;
+}
+
 TEST_SUITE("FindYamlSplit") {
+  TEST_CASE("agrees with the line-by-line reference on texts made of tricky lines") {
+    const std::vector<std::string> pieces = {"steps:\n",
+                                             "  - a\n",
+                                             "  - b\r\n",
+                                             "-\n",
+                                             "- x\n",
+                                             "    - deep\n",
+                                             "  # c\n",
+                                             "\n",
+                                             "\r\n",
+                                             "---\n",
+                                             "... x\n",
+                                             "%TAG\n",
+                                             "  -x\n",
+                                             "k: v\n",
+                                             "  -",
+                                             "   \n",
+                                             "- y",
+                                             "#\n",
+                                             "          - ten\n",
+                                             "                - sixteen\n",
+                                             "        \n",
+                                             "         # nine\n",
+                                             "        - eight\r\n",
+                                             "                x: 16\n"};
+    // A fixed linear congruential sequence: the texts are the same on every run.
+    unsigned state = 12345;
+    const auto next = [&state](unsigned bound) {
+      state = state * 1103515245U + 12345U;
+      return (state >> 16) % bound;
+    };
+    int splits = 0;
+    for (int round = 0; round < 3000; ++round) {
+      std::string text;
+      const unsigned count = 1 + next(14);
+      for (unsigned piece = 0; piece < count; ++piece) {
+        text += pieces[next(static_cast<unsigned>(pieces.size()))];
+      }
+      const size_t expected = ReferenceSplit(text);
+      if (expected != kNone) ++splits;
+      INFO("text: " << text);
+      REQUIRE(FindYamlSplit(text) == expected);
+    }
+    CHECK(splits > 300);  // the comparison covered texts that split, too
+  }
+
   TEST_CASE("picks the item line of the outermost list nearest the middle") {
     const std::string text = LargeSequence(200);
     const size_t split = FindYamlSplit(text);

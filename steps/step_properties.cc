@@ -17,6 +17,7 @@ bool IsPassThrough(PropertyType type) {
 
 StepProperties StepProperties::Resolve(const SequenceNode& node, const StepSchema& schema,
                                        const VariableStore& variables) {
+  // Runs for every step of a plan: each text is read where it is and copied once, expanded.
   StepProperties properties;
   for (const PropertySchema& property : schema.properties) {
     const Value* written = node.properties.is_map() ? node.properties.Find(property.name) : nullptr;
@@ -26,28 +27,34 @@ StepProperties StepProperties::Resolve(const SequenceNode& node, const StepSchem
     }
     bool secret = property.secret;
     std::vector<std::string> items;
-    std::optional<std::string> text;
+    std::optional<std::string_view> text;
     // ConfigMgr's action variables: an explicitly set variable beats the step's own setting.
-    if (!property.action_variable.empty() && variables.Contains(property.action_variable)) {
-      text = variables.Get(property.action_variable);
-      secret = secret || variables.IsSecret(property.action_variable);
+    const Variable* action_variable =
+        property.action_variable.empty() ? nullptr : variables.Find(property.action_variable);
+    if (action_variable != nullptr) {
+      text = action_variable->value;
+      secret = secret || action_variable->secret;
     } else if (written != nullptr && written->is_list()) {
-      for (const Value& item : written->items) items.push_back(item.scalar);
+      for (const Value& item : written->items)
+        items.push_back(ExpandVariables(item.scalar, variables));
     } else if (written != nullptr && written->is_scalar()) {
       text = written->scalar;
     } else if (written == nullptr && property.default_value.has_value()) {
-      text = property.default_value;
+      text = *property.default_value;
     }
+    std::string value;
     if (text.has_value()) {
-      text = ExpandVariables(*text, variables);
-      if (property.type == PropertyType::kStringList) items = SplitWhitespace(*text);
-    } else if (!items.empty() || (written != nullptr && written->is_list())) {
-      for (std::string& item : items) item = ExpandVariables(item, variables);
-      text = Join(items, " ");
+      value = ExpandVariables(*text, variables);
+      if (property.type == PropertyType::kStringList) items = SplitWhitespace(value);
+    } else if (written != nullptr && written->is_list()) {
+      value = Join(items, " ");
+    } else {
+      continue;
     }
-    if (!text.has_value()) continue;
-    properties.values_[property.name] = *text;
-    if (property.type == PropertyType::kStringList) properties.lists_[property.name] = items;
+    properties.values_.insert_or_assign(property.name, std::move(value));
+    if (property.type == PropertyType::kStringList) {
+      properties.lists_.insert_or_assign(property.name, std::move(items));
+    }
     if (secret) properties.secret_names_.push_back(property.name);
   }
   return properties;

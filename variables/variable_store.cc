@@ -30,6 +30,33 @@ std::optional<std::string_view> LookupKey(std::string_view name, KeyBuffer& buff
   return std::string_view(buffer.data(), name.size());
 }
 
+// For each byte: its lower-case form when it may be in a name, else '\0'.
+constexpr std::array<char, 256> kKeyCharacters = [] {
+  std::array<char, 256> table{};
+  for (size_t byte = 0; byte < table.size(); ++byte) {
+    const char c = static_cast<char>(static_cast<unsigned char>(byte));
+    if (variable_name::IsCharacter(c)) {
+      table[byte] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+  }
+  return table;
+}();
+
+// The key of a trimmed name that is valid as ValidateName decides, checked and lower-cased in one
+// pass (Set runs several times for every instruction of a plan); nullopt when it is not valid.
+std::optional<std::string_view> ValidKey(std::string_view trimmed, KeyBuffer& buffer) {
+  if (trimmed.empty() || trimmed.size() > buffer.size() ||
+      !variable_name::IsStart(trimmed.front())) {
+    return std::nullopt;
+  }
+  for (size_t index = 0; index < trimmed.size(); ++index) {
+    const char key_character = kKeyCharacters[static_cast<unsigned char>(trimmed[index])];
+    if (key_character == '\0') return std::nullopt;
+    buffer[index] = key_character;
+  }
+  return std::string_view(buffer.data(), trimmed.size());
+}
+
 constexpr std::array<std::pair<VariableSource, const char*>, 4> kSourceNames = {{
     {VariableSource::kSequence, "sequence"},
     {VariableSource::kVarsFile, "vars-file"},
@@ -78,21 +105,22 @@ Status VariableStore::ValidateName(std::string_view name) {
 bool VariableStore::IsWellKnownSecretName(std::string_view name) {
   const std::string_view trimmed = TrimWhitespace(name);
   if (EndsWithIgnoreCase(trimmed, kSecretNameSuffix)) return true;
-  return std::any_of(
-      kWellKnownSecretNames.begin(), kWellKnownSecretNames.end(),
-      [trimmed](std::string_view known) { return EqualsIgnoreCase(known, trimmed); });
+  return std::any_of(kWellKnownSecretNames.begin(), kWellKnownSecretNames.end(),
+                     [trimmed](std::string_view known) {
+                       return known.size() == trimmed.size() && EqualsIgnoreCase(known, trimmed);
+                     });
 }
 
 Result<SetOutcome> VariableStore::Set(std::string_view name, std::string_view value,
                                       SetOptions options) {
-  TSEQ_RETURN_IF_ERROR(ValidateName(name));
   const std::string_view trimmed = TrimWhitespace(name);
+  KeyBuffer buffer;
+  const std::optional<std::string_view> valid_key = ValidKey(trimmed, buffer);
+  if (!valid_key.has_value()) return ValidateName(name);  // not OK: the same rules, its message
   if (IsReadOnlyName(trimmed) && options.access != VariableAccess::kEngine) {
     return PermissionDeniedError("variable '" + std::string(trimmed) + "' is read-only");
   }
-
-  KeyBuffer buffer;
-  const std::string_view key = *LookupKey(trimmed, buffer);  // a valid name fits
+  const std::string_view key = *valid_key;
   const auto existing = variables_.find(key);
   if (existing != variables_.end() && options.source < existing->second.source) {
     return SetOutcome::kIgnored;

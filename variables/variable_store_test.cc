@@ -7,6 +7,8 @@
 
 #include <doctest/doctest.h>
 
+#include "base/strings.h"
+
 namespace tseq {
 namespace {
 
@@ -307,6 +309,26 @@ TEST_SUITE("VariableStore") {
     VariableStore store;
     CHECK_FALSE(store.Set("A\x80", "1").ok());
     CHECK(store.size() == 0);
+  }
+
+  TEST_CASE("set refuses exactly the names ValidateName refuses, with its message, any byte") {
+    for (int byte = 0; byte < 256; ++byte) {
+      const char c = static_cast<char>(byte);
+      for (const std::string& name : {std::string(1, c), "A" + std::string(1, c) + "b",
+                                      " x" + std::string(1, c), std::string(1, c) + "Z"}) {
+        VariableStore store;
+        const Status valid = VariableStore::ValidateName(name);
+        const Result<SetOutcome> set = store.Set(name, "1", {.access = VariableAccess::kEngine});
+        INFO("byte " << byte);
+        CHECK(set.ok() == valid.ok());
+        CHECK(set.status().message() == valid.message());
+        if (set.ok()) {
+          // Found again under its lower-case spelling.
+          CHECK(store.Find(ToLowerAscii(name)) != nullptr);
+          CHECK(store.size() == 1);
+        }
+      }
+    }
   }
 
   TEST_CASE("list shows value, secrecy and source of each variable") {

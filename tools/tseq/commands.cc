@@ -166,6 +166,7 @@ int RunPlanCommand(const CommandEnvironment& environment, const PlanCommandOptio
   plan_options.machine_name = MachineNameFor(options.machine, root);
   plan_options.log_directory = LocationsFor(options.machine, root).log_directory;
   plan_options.offline = options.machine.offline;
+  plan_options.condition_trace = options.json || options.trace;  // what the report shows
   const Plan plan = BuildPlan(*table, std::move(variables), plan_options, root,
                               environment.process_runner, environment.clock);
   PlanReportOptions report_options;
