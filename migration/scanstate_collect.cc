@@ -64,7 +64,7 @@ class Collector {
     }
     const std::vector<CaptureItem>& items = walked.walk.items;
     std::optional<LinkAhead> link_ahead;
-    if (destination_.kind() == StoreKind::kHardLink && settings_.link_threads > 0) {
+    if (destination_.kind() == StoreKind::kHardLink) {
       link_ahead.emplace(items, *root, destination_, walker_, settings_.link_threads);
     }
     std::vector<std::optional<uint64_t>> indexes(items.size());
@@ -96,9 +96,10 @@ class Collector {
       AddedFile added;
       if (destination_.kind() != StoreKind::kHardLink) {
         added = AddFile(item, *root, same_as_walked);
-      } else if (link_ahead && LinkAhead::Links(item)) {
+      } else if (LinkAhead::Links(item)) {
         added = LinkFile(item, *root, link_ahead->Take(i), same_as_walked);
       } else {
+        // A later name whose first one was not captured as walked: not linked ahead.
         added = LinkFile(item, *root, LinkWalkedFile(item, *root, destination_, walker_),
                          same_as_walked);
       }

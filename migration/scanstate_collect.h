@@ -54,8 +54,8 @@ struct CollectionSettings {
   std::string machine_name;
   const Clock* clock = nullptr;
   WritableFile* list_file = nullptr;  // /listfiles: every stored non-folder's machine path
-  // Hard-link stores: the threads that link files ahead of the collector (LinkAhead); 0 links
-  // each file in the collector's own thread, when it gets to it.
+  // Hard-link stores: the threads that link files ahead of the collector (LinkAhead's); with 0
+  // the collector links each file itself, when it gets to it.
   size_t link_threads = 0;
 };
 
